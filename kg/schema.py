@@ -1,0 +1,127 @@
+"""The concept-pack format, as data: fields, kinds, edge types and study-order rules.
+
+Everything that defines what a valid pack is lives here, so that the loader,
+the checks, the README and the tests all read one table.
+"""
+from __future__ import annotations
+
+import re
+
+#: Version of the pack format documented in ``docs/pack-format.md``.
+FORMAT_VERSION = 1
+
+#: A concept id: lowercase ASCII words joined by single hyphens, at most 80 characters.
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ID_MAX_LENGTH = 80
+
+#: The vocabulary of ``kind``, with what each means.
+KINDS: dict[str, str] = {
+    "problem": "something that goes wrong or must be overcome (overfitting, vanishing gradients)",
+    "concept": "an idea or definition (receptive field, Nash equilibrium)",
+    "math": "a mathematical prerequisite (chain rule, probability distribution)",
+    "technique": "a method applied during training or data handling (dropout, data augmentation)",
+    "architecture": "a family of network designs (CNN, Transformer)",
+    "model": "a specific published model or system (ResNet, GPT, AlphaGo)",
+    "layer": "a building block or operation inside a network (convolution, pooling)",
+    "activation": "an activation function (ReLU, sigmoid)",
+    "loss": "a loss function (cross-entropy, focal loss)",
+    "optimizer": "an optimisation algorithm (SGD, Adam)",
+    "metric": "an evaluation measure (precision, F1)",
+    "paradigm": "a way of learning or a field (reinforcement learning, pre-training)",
+    "framework": "a software framework (PyTorch, TensorFlow)",
+    "tool": "a deployment or serving tool or protocol (TorchServe, gRPC)",
+    "application": "a task the methods are used for (machine translation, image generation)",
+}
+
+#: Edge types, each with the sentence pattern used to explain one edge.
+EDGE_TYPES: dict[str, dict[str, str]] = {
+    "requires": {
+        "en": "{a} requires {b}",
+        "zh": "{a} 需要先掌握 {b}",
+        "inverse_en": "required by",
+        "inverse_zh": "被以下概念需要",
+        "forward_en": "requires",
+        "forward_zh": "需要",
+    },
+    "variant-of": {
+        "en": "{a} is a variant of {b}",
+        "zh": "{a} 是 {b} 的一种变体",
+        "inverse_en": "variants",
+        "inverse_zh": "变体",
+        "forward_en": "variant of",
+        "forward_zh": "是以下概念的变体",
+    },
+    "used-in": {
+        "en": "{a} is used in {b}",
+        "zh": "{a} 用于 {b}",
+        "inverse_en": "uses",
+        "inverse_zh": "使用",
+        "forward_en": "used in",
+        "forward_zh": "用于",
+    },
+    "solves": {
+        "en": "{a} solves {b}",
+        "zh": "{a} 解决 {b}",
+        "inverse_en": "solved by",
+        "inverse_zh": "被以下方法解决",
+        "forward_en": "solves",
+        "forward_zh": "解决",
+    },
+}
+
+#: Study-order semantics: for an edge ``A -[type]-> B``, whether the *target*
+#: B comes before A (True) or A comes before B (False).
+#:
+#: ========== ===================
+#: edge        study order
+#: ========== ===================
+#: A requires B   B before A
+#: A variant-of B B before A
+#: A used-in B    A before B
+#: A solves P     P before A
+#: ========== ===================
+TARGET_FIRST: dict[str, bool] = {
+    "requires": True,
+    "variant-of": True,
+    "used-in": False,
+    "solves": True,
+}
+
+#: Concept fields: name -> (required, expected type, description).
+FIELDS: dict[str, tuple[bool, str, str]] = {
+    "id": (True, "id", "unique lowercase kebab-case identifier"),
+    "name": (True, "text", "English name"),
+    "name_zh": (False, "text", "Chinese name (a warning if missing)"),
+    "kind": (True, "kind", "one word from the kind vocabulary"),
+    "summary": (True, "text", "one to three sentences in English"),
+    "summary_zh": (False, "text", "one to three sentences in Chinese (a warning if missing)"),
+    "aliases": (False, "text-list", "other names, abbreviations, Chinese synonyms"),
+    "tags": (False, "text-list", "free-form labels"),
+    "section": (False, "section", "where the concept sits in the guide, e.g. '7.4'; '0' for prerequisites"),
+    "minutes": (False, "minutes", "study-time estimate in whole minutes (1 to 100000)"),
+    "refs": (False, "refs", "references: title, authors, year, url"),
+    "questions": (False, "questions", "interview questions: q, a, and optionally q_zh, a_zh"),
+    **{edge: (False, "edges", f"outgoing '{edge}' edges") for edge in EDGE_TYPES},
+}
+
+REF_FIELDS = {"title": True, "authors": False, "year": False, "url": False}
+QUESTION_FIELDS = {"q": True, "a": True, "q_zh": False, "a_zh": False}
+EDGE_FIELDS = {"to": True, "why": False}
+#: Keys allowed in a file's optional header mapping ``pack:``.
+PACK_FIELDS = {"name", "format", "description", "license", "attribution", "source", "url"}
+
+SECTION_PATTERN = re.compile(r"^\d+(?:\.\d+)*$")
+DEFAULT_MINUTES = 30
+
+
+def section_key(section: str | None) -> tuple[int, ...]:
+    """Sort key of a guide section, compared numerically part by part.
+
+    >>> section_key("7.4") < section_key("7.10")
+    True
+    >>> section_key(None) > section_key("99")
+    True
+    """
+    if not section or not SECTION_PATTERN.match(section):
+        return (10**9,)
+    return tuple(int(part) for part in section.split("."))
