@@ -1,0 +1,118 @@
+"""Whole-pack checks that need the graph: cycles, kinds of edge targets, isolation, translations, redundancy."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import networkx as nx
+
+from .problems import Problem
+from .schema import TARGET_FIRST
+
+if TYPE_CHECKING:
+    from .pack import Pack
+
+#: Above this many concepts the redundant-requires scan (bitset closure) is skipped: it is an info, not a correctness check.
+REDUNDANCY_LIMIT = 20_000
+
+
+def graph_problems(pack: "Pack") -> list[Problem]:
+    """Problems visible only once every file is loaded and the graph is built."""
+    graph, problems = pack.graph, []
+    for node, data in graph.nodes(data=True):
+        path, line, col = pack.where[node]
+        if not data.get("name_zh"):
+            problems.append(Problem(path, line, col, "missing-name-zh", f"'{node}' has no Chinese name", "add 'name_zh: ...'"))
+        if not data.get("summary_zh"):
+            problems.append(Problem(path, line, col, "missing-summary-zh", f"'{node}' has no Chinese summary", "add 'summary_zh: ...'"))
+        if graph.degree(node) == 0:
+            problems.append(Problem(path, line, col, "isolated-concept", f"'{node}' has no edges",
+                                    "connect it with requires, used-in, variant-of or solves"))
+    for source, target, edge_type in graph.edges(keys=True):
+        if edge_type == "solves" and graph.nodes[target].get("kind") != "problem":
+            path, line, col = pack.edge_where[(source, edge_type, target)]
+            problems.append(Problem(path, line, col, "solves-non-problem",
+                                    f"'{source}' solves '{target}', whose kind is '{graph.nodes[target].get('kind')}', not 'problem'",
+                                    "use requires/used-in instead, or give the target kind: problem"))
+    variant = nx.DiGraph((u, v) for u, v, k in graph.edges(keys=True) if k == "variant-of")
+    variant_cycles = _cycles(variant)
+    for cycle in variant_cycles:
+        problems.append(_cycle_problem(pack, "variant-cycle", [(u, "variant-of", v) for u, v in cycle]))
+    study = pack.study
+    variant_nodes = {node for cycle in variant_cycles for edge in cycle for node in edge}
+    for cycle in _cycles(study):
+        written = [_written(study, before, after) for before, after in reversed(cycle)]
+        if {n for e in written for n in (e[0], e[2])} <= variant_nodes and all(e[1] == "variant-of" for e in written):
+            continue  # already reported as a variant-cycle
+        problems.append(_cycle_problem(pack, "study-cycle", written))
+    if not problems_have_cycles(problems) and study.number_of_nodes() <= REDUNDANCY_LIMIT:
+        problems.extend(_redundant_requires(pack, study))
+    return problems
+
+
+def problems_have_cycles(problems: list[Problem]) -> bool:
+    return any(p.code in ("study-cycle", "variant-cycle") for p in problems)
+
+
+def _cycles(graph: nx.DiGraph) -> list[list[tuple[str, str]]]:
+    """One cycle per strongly connected component that has one, deterministic."""
+    cycles = []
+    for component in nx.strongly_connected_components(graph):
+        if len(component) < 2:
+            continue
+        start = min(component)
+        cycles.append(nx.find_cycle(graph.subgraph(component), source=start))
+    return sorted(cycles)
+
+
+def _written(study: nx.DiGraph, before: str, after: str) -> tuple[str, str, str]:
+    return min(study.edges[before, after]["via"])
+
+
+def _cycle_problem(pack: "Pack", code: str, edges: list[tuple[str, str, str]]) -> Problem:
+    """Print the cycle as a chain of written edges, each with its file:line."""
+    parts, sites = [], []
+    for source, edge_type, target in edges:
+        path, line, _ = pack.edge_where[(source, edge_type, target)]
+        sites.append(f"{source} {edge_type} {target} at {path}:{line}")
+    chain = _chain(edges)
+    path, line, col = pack.edge_where[edges[0]]
+    first_fix = "remove or reverse one of these edges: " + "; ".join(sites)
+    return Problem(path, line, col, code, f"cycle: {chain}", first_fix)
+
+
+def _chain(edges: list[tuple[str, str, str]]) -> str:
+    """'a -[variant-of]-> b -[requires]-> a', or '<-[used-in]-' where an edge runs the other way."""
+    current = edges[0][0] if TARGET_FIRST[edges[0][1]] else edges[0][2]
+    text = current
+    for source, edge_type, target in edges:
+        if source == current:
+            text += f" -[{edge_type}]-> {target}"
+            current = target
+        else:
+            text += f" <-[{edge_type}]- {source}"
+            current = source
+    return text
+
+
+def _redundant_requires(pack: "Pack", study: nx.DiGraph) -> list[Problem]:
+    """A requires B is redundant when B already comes before A through another path."""
+    index = {node: i for i, node in enumerate(study)}
+    ancestors: dict[str, int] = {}
+    for node in nx.topological_sort(study):
+        bits = 0
+        for pred in study._pred[node]:
+            bits |= ancestors[pred] | (1 << index[pred])
+        ancestors[node] = bits
+    problems = []
+    for source, target, edge_type in pack.graph.edges(keys=True):
+        if edge_type != "requires":
+            continue
+        bit = 1 << index[target]
+        via_same_pair = len(study.edges[target, source]["via"]) > 1
+        implied = via_same_pair or any(pred != target and ancestors[pred] & bit for pred in study._pred[source])
+        if implied:
+            path, line, col = pack.edge_where[(source, edge_type, target)]
+            problems.append(Problem(path, line, col, "redundant-requires",
+                                    f"'{source}' requires '{target}' is already implied by other edges",
+                                    "you may remove it; the study order stays the same"))
+    return problems

@@ -1,0 +1,333 @@
+"""The ``kg`` command: parses arguments, calls the library, prints. No logic of its own."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import __version__
+from .errors import KgError, UnknownConcept
+from .problems import CODES, count_by_severity
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+def _minutes(total: int) -> str:
+    hours, minutes = divmod(total, 60)
+    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
+
+
+def _names(pack, node, lang):
+    data = pack.graph.nodes[node]
+    en, zh = data.get("name", node), data.get("name_zh", "")
+    if lang == "zh":
+        return f"{zh or en}" + (f" ({en})" if zh else "")
+    return en + (f" ({zh})" if zh else "")
+
+
+def _split(values):
+    return [part.strip() for value in values or [] for part in value.split(",") if part.strip()]
+
+
+def _load(args):
+    from .pack import Limits, load_pack
+
+    limits = Limits(max_file_bytes=args.max_file_mb * 1024 * 1024) if getattr(args, "max_file_mb", None) else Limits()
+    if not args.no_cache:
+        from .cache import load_pack_cached
+
+        pack = load_pack_cached(args.graph, limits=limits)
+    else:
+        pack = load_pack(args.graph, limits=limits)
+    if args.command != "check" and pack.errors:
+        print(f"kg: the pack has {len(pack.errors)} error(s); answers use what could be loaded (run 'kg check')", file=sys.stderr)
+    return pack
+
+
+def cmd_check(args) -> int:
+    pack = _load(args)
+    counts = count_by_severity(pack.problems)
+    if args.format == "json":
+        print(json.dumps({"problems": [p.to_dict() for p in pack.problems], "counts": counts,
+                          "concepts": pack.graph.number_of_nodes(), "edges": pack.graph.number_of_edges()}, ensure_ascii=False, indent=2))
+    else:
+        for problem in pack.problems:
+            print(problem.format())
+        print(f"{pack.graph.number_of_nodes()} concepts, {pack.graph.number_of_edges()} edges in {len(pack.files)} files: "
+              f"{counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} info")
+    failing = counts["error"] + (counts["warning"] if args.strict else 0)
+    return EXIT_PROBLEMS if failing else EXIT_OK
+
+
+def cmd_order(args) -> int:
+    from .queries import sentence, study_order
+
+    pack = _load(args)
+    plan = study_order(pack, args.targets, _split(args.known))
+    if args.json:
+        print(json.dumps({"targets": plan.targets, "known": plan.known, "total_minutes": plan.total_minutes,
+                          "steps": [{"id": s.id, "name": pack.graph.nodes[s.id].get("name"), "name_zh": pack.graph.nodes[s.id].get("name_zh"),
+                                     "minutes": s.minutes, "target": s.is_target, "reason": [list(e) for e in s.reason]} for s in plan.steps]},
+                         ensure_ascii=False, indent=2))
+        return EXIT_OK
+    names = ", ".join(_names(pack, t, args.lang) for t in plan.targets)
+    print(f"Study plan for {names}: {len(plan.steps)} steps, {_minutes(plan.total_minutes)}")
+    for number, step in enumerate(plan.steps, 1):
+        print(f"{number:3d}. {_names(pack, step.id, args.lang)}  [{_minutes(step.minutes)}]")
+        if step.is_target:
+            print("       target")
+        else:
+            print("       because " + " → ".join(sentence(pack, edge, args.lang) for edge in step.reason))
+    return EXIT_OK
+
+
+def cmd_next(args) -> int:
+    from .queries import fringe
+
+    pack = _load(args)
+    ready = fringe(pack, _split(args.known))
+    if args.json:
+        print(json.dumps(ready, ensure_ascii=False))
+        return EXIT_OK
+    print(f"{len(ready)} concept(s) ready to learn:")
+    for node in ready[: args.limit]:
+        print(f"  {node:32s} {_names(pack, node, args.lang)}")
+    if len(ready) > args.limit:
+        print(f"  ... and {len(ready) - args.limit} more (--limit)")
+    return EXIT_OK
+
+
+def cmd_related(args) -> int:
+    from .queries import RELATION_GROUPS, group_relations, related, sentence
+
+    pack = _load(args)
+    focus = pack.resolve(args.concept)
+    relations = related(pack, focus, types=_split(args.type) or None, depth=args.depth)
+    if args.json:
+        print(json.dumps([{"neighbour": r.neighbour, "source": r.edge[0], "type": r.edge[1], "target": r.edge[2],
+                           "direction": r.direction, "distance": r.distance, "why": r.why} for r in relations], ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print(_names(pack, focus, args.lang))
+    for title, members in group_relations(relations):
+        print(f"  {title}:")
+        for relation in members:
+            print(f"    {_names(pack, relation.neighbour, args.lang)}" + (f" — {relation.why}" if relation.why else ""))
+    farther = [r for r in relations if r.distance > 1]
+    if farther:
+        print(f"  farther ({len(farther)}):")
+        for relation in farther:
+            print(f"    [{relation.distance}] {sentence(pack, relation.edge, args.lang)}")
+    return EXIT_OK
+
+
+def cmd_path(args) -> int:
+    from .queries import connect, sentence, why
+
+    pack = _load(args)
+    paths = connect(pack, args.a, args.b, max_paths=args.max)
+    if args.json:
+        print(json.dumps([[{"source": e[0], "type": e[1], "target": e[2], "why": why(pack, e)} for e in p] for p in paths], ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not paths:
+        print(f"{_names(pack, pack.resolve(args.a), args.lang)} and {_names(pack, pack.resolve(args.b), args.lang)} are not connected")
+        return EXIT_OK
+    for number, path in enumerate(paths, 1):
+        print(f"Connection {number} ({len(path)} step{'s' if len(path) != 1 else ''}):")
+        for edge in path:
+            reason = why(pack, edge)
+            print(f"  {sentence(pack, edge, args.lang)}." + (f" ({reason})" if reason else ""))
+    return EXIT_OK
+
+
+def cmd_show(args) -> int:
+    from .queries import group_relations, related
+
+    pack = _load(args)
+    concept = pack.concept(args.concept)
+    if args.json:
+        print(json.dumps(concept, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    node = concept["id"]
+    print(f"{concept.get('name')}  {concept.get('name_zh', '')}  [{node}]")
+    print(f"kind: {concept.get('kind')}   section: {concept.get('section', '-')}   minutes: {concept.get('minutes', '-')}")
+    if concept.get("aliases"):
+        print("aliases: " + ", ".join(concept["aliases"]))
+    print()
+    print(concept.get("summary", ""))
+    if concept.get("summary_zh"):
+        print(concept["summary_zh"])
+    for title, members in group_relations(related(pack, node)):
+        print(f"\n{title}: " + ", ".join(_names(pack, r.neighbour, args.lang) for r in members))
+    for question in concept.get("questions", []):
+        print(f"\nQ: {question['q']}\nA: {question['a']}")
+    for ref in concept.get("refs", []):
+        authors = ", ".join(ref.get("authors", []))
+        print(f"\nref: {ref['title']}" + (f" — {authors}" if authors else "") + (f" ({ref['year']})" if ref.get("year") else "") + (f" {ref['url']}" if ref.get("url") else ""))
+    return EXIT_OK
+
+
+def cmd_search(args) -> int:
+    from .search import search
+
+    pack = _load(args)
+    hits = search(pack, " ".join(args.query), limit=args.limit)
+    if args.json:
+        print(json.dumps([{"id": h.id, "score": round(h.score, 1), "matched": h.matched} for h in hits], ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not hits:
+        print("no match")
+        return EXIT_PROBLEMS
+    for hit in hits:
+        print(f"{hit.score:5.1f}  {hit.id:32s} {_names(pack, hit.id, args.lang)}")
+    return EXIT_OK
+
+
+def cmd_stats(args) -> int:
+    from .queries import stats
+
+    pack = _load(args)
+    result = stats(pack)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print(f"{result['concepts']} concepts, {result['edges']} edges, {_minutes(result['total_minutes'])} of study")
+    print("kinds: " + ", ".join(f"{k} {v}" for k, v in result["kinds"].items()))
+    print("edge types: " + ", ".join(f"{k} {v}" for k, v in result["edge_types"].items()))
+    print(f"roots ({len(result['roots'])}): " + ", ".join(result["roots"][:15]) + (" ..." if len(result["roots"]) > 15 else ""))
+    print(f"leaves ({len(result['leaves'])}): " + ", ".join(result["leaves"][:15]) + (" ..." if len(result["leaves"]) > 15 else ""))
+    chain = result["longest_chain"]
+    print(f"longest prerequisite chain ({max(len(chain) - 1, 0)} links): " + " → ".join(chain))
+    print("most central: " + ", ".join(f"{n} ({d})" for n, d in result["central"]))
+    return EXIT_OK
+
+
+def cmd_export(args) -> int:
+    from .export import EXPORTERS, select_nodes
+    from .fsutil import atomic_write
+
+    pack = _load(args)
+    function, binary, suffix = EXPORTERS[args.format]
+    nodes = select_nodes(pack, focus=args.focus, depth=args.depth, plan=_split(args.plan), known=_split(args.known))
+    output = function(pack, nodes, **({"lang": args.lang} if "lang" in function.__code__.co_varnames else {}))
+    if args.output and args.output != "-":
+        target = Path(args.output).resolve()
+        if any(target == Path(f).resolve() for f in pack.files):
+            print(f"kg: refusing to overwrite the pack's own file {args.output}", file=sys.stderr)
+            return EXIT_USAGE
+        atomic_write(target, output)
+        print(f"wrote {args.output} ({args.format}, {len(nodes)} concepts)", file=sys.stderr)
+    elif binary:
+        print("kg: this format is binary: give -o FILE", file=sys.stderr)
+        return EXIT_USAGE
+    else:
+        sys.stdout.write(output)
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from .export import EXPORTERS
+
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--graph", metavar="PATH", help="pack folder or YAML file (default: the shipped graph)")
+    common.add_argument("--lang", choices=["en", "zh"], default="en", help="language of names and sentences")
+    common.add_argument("--json", action="store_true", help="print machine-readable JSON")
+    common.add_argument("--no-cache", action="store_true", help="always parse the pack instead of using the load cache")
+    parser = argparse.ArgumentParser(prog="kg", description="Explore and check a bilingual knowledge graph of deep-learning concepts.")
+    parser.add_argument("--version", action="version", version=f"kg {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def add(name, function, help_text):
+        command = sub.add_parser(name, parents=[common], help=help_text, description=help_text)
+        command.set_defaults(function=function)
+        return command
+
+    check = add("check", cmd_check, "Check a pack and print every problem with file:line:col, code and hint.")
+    check.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+    check.add_argument("--format", choices=["text", "json"], default="text", help="output format")
+    check.add_argument("--max-file-mb", type=int, help="largest file to read, in MB (default 5)")
+
+    order = add("order", cmd_order, "Print what to study, in order, to reach the targets, with why each step is there.")
+    order.add_argument("targets", nargs="+", metavar="TARGET", help="concept id, name, Chinese name or alias")
+    order.add_argument("--known", action="append", metavar="A,B", help="concepts you already know (comma-separated, repeatable)")
+
+    nxt = add("next", cmd_next, "List the concepts you can learn next: all their prerequisites are known.")
+    nxt.add_argument("--known", action="append", metavar="A,B", help="concepts you already know")
+    nxt.add_argument("--limit", type=int, default=50, help="how many to print")
+
+    rel = add("related", cmd_related, "Show a concept's neighbours grouped by relation, with each edge's why.")
+    rel.add_argument("concept", help="concept id, name, Chinese name or alias")
+    rel.add_argument("--type", action="append", metavar="T", help="only these edge types (solves, variant-of, used-in, requires)")
+    rel.add_argument("--depth", type=int, default=1, choices=[1, 2, 3], help="how many hops")
+
+    path = add("path", cmd_path, "Show how two concepts are connected, one sentence per edge.")
+    path.add_argument("a", help="first concept")
+    path.add_argument("b", help="second concept")
+    path.add_argument("--max", type=int, default=3, help="most connections to show")
+
+    show = add("show", cmd_show, "Show one concept: names, summaries, relations, questions, references.")
+    show.add_argument("concept", help="concept id, name, Chinese name or alias")
+
+    find = add("search", cmd_search, "Search concepts by id, English or Chinese name or alias (typo-tolerant).")
+    find.add_argument("query", nargs="+", help="words to look for")
+    find.add_argument("--limit", type=int, default=10, help="most results")
+
+    add("stats", cmd_stats, "Print counts by kind and edge type, roots, leaves, the longest chain, central concepts.")
+
+    export = add("export", cmd_export, "Export the pack, a focus neighbourhood or a study plan to a file format.")
+    export.add_argument("--format", required=True, choices=sorted(EXPORTERS), help="output format")
+    export.add_argument("-o", "--output", metavar="FILE", help="write here (default: standard output)")
+    export.add_argument("--focus", metavar="X", help="only the neighbourhood of this concept")
+    export.add_argument("--depth", type=int, default=1, help="neighbourhood depth with --focus")
+    export.add_argument("--plan", action="append", metavar="TARGET", help="only the study plan for these targets")
+    export.add_argument("--known", action="append", metavar="A,B", help="known concepts, with --plan")
+    for name, (function, help_text, arguments) in EXTRA_COMMANDS.items():
+        command = add(name, function, help_text)
+        arguments(command)
+    return parser
+
+
+#: Commands contributed by other modules: name -> (function, help, add_arguments).
+EXTRA_COMMANDS: dict = {}
+
+
+def _register_extra_commands() -> None:
+    """Optional command modules register themselves here (import, synth, quiz)."""
+    import importlib
+
+    for module in ("kg.importers", "kg.synth", "kg.quiz"):
+        try:
+            found = importlib.util.find_spec(module)
+        except ModuleNotFoundError:
+            found = None
+        if found is not None:
+            commands = getattr(importlib.import_module(module), "COMMANDS", {})
+            EXTRA_COMMANDS.update(commands)
+
+
+def main(argv: list[str] | None = None) -> int:
+    _register_extra_commands()
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:
+        return EXIT_USAGE if exit_.code not in (0, None) else EXIT_OK
+    try:
+        return args.function(args)
+    except UnknownConcept as err:
+        print(f"kg: {err}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except KgError as err:
+        print(f"kg: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:
+        sys.stderr.close()  # the reader went away (| head): not an error worth reporting
+        return EXIT_OK
+    except OSError as err:
+        print(f"kg: {err.strerror or err}: {err.filename or ''}".rstrip(": "), file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+
+
+__all__ = ["main", "build_parser", "CODES"]

@@ -1,0 +1,20 @@
+"""The one exception hierarchy of kg. Problems in a pack's content are records, not exceptions."""
+from __future__ import annotations
+
+
+class KgError(Exception):
+    """Base of every error kg raises on purpose."""
+
+
+class PackError(KgError):
+    """The pack cannot be used at all (not found, or its files cannot be read)."""
+
+
+class UnknownConcept(KgError, LookupError):
+    """A name that matches no concept; carries the closest matches as ``suggestions``."""
+
+    def __init__(self, name: str, suggestions: list[str] | None = None):
+        self.name = name
+        self.suggestions = list(suggestions or [])
+        hint = f"; did you mean {', '.join(repr(s) for s in self.suggestions)}?" if self.suggestions else ""
+        super().__init__(f"unknown concept {name!r}{hint}")

@@ -1,0 +1,256 @@
+"""Loading a concept pack from disk into a checked NetworkX graph.
+
+>>> pack = load_pack(default_pack_path())
+>>> pack.graph.number_of_nodes() > 100
+True
+>>> pack.resolve("ReLU")
+'relu'
+"""
+from __future__ import annotations
+
+import gc
+import os
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import networkx as nx
+
+from .checks import graph_problems
+from .errors import PackError, UnknownConcept
+from .problems import Problem, did_you_mean, sort_problems
+from .schema import TARGET_FIRST, section_key
+from .validate import RawConcept, concepts_from_document
+from .yamlsafe import decode, parse
+
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits applied before the expensive step of loading a pack."""
+
+    max_file_bytes: int = 5 * 1024 * 1024
+    max_pack_bytes: int = 512 * 1024 * 1024
+    max_files: int = 10_000
+    max_depth: int = 32
+
+
+def default_pack_path() -> Path:
+    """The shipped ``graph/``: next to the package in a checkout, inside it in a wheel."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "graph", here.parent / "graph"):
+        if candidate.is_dir():
+            return candidate
+    raise PackError(f"the shipped graph was not found next to {here}")
+
+
+def find_pack_files(root: Path, limits: Limits = Limits()) -> tuple[list[Path], list[Problem]]:
+    """The YAML files of a pack in sorted order, skipping hidden folders and symlinked folders."""
+    problems: list[Problem] = []
+    if root.is_file():
+        return [root], problems
+    if not root.is_dir():
+        return [], [Problem(str(root), 1, 1, "io-error", "no such file or folder", "give a pack folder or a .yaml file with --graph")]
+    files: list[Path] = []
+    for folder, dirs, names in os.walk(root, onerror=lambda err: problems.append(
+            Problem(str(err.filename or root), 1, 1, "io-error", err.strerror or str(err)))):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(names):
+            if name.endswith(YAML_SUFFIXES) and not name.startswith("."):
+                files.append(Path(folder) / name)
+    files.sort()
+    if len(files) > limits.max_files:
+        problems.append(Problem(str(root), 1, 1, "limit-exceeded", f"the pack has {len(files)} files; the limit is {limits.max_files}"))
+        files = files[: limits.max_files]
+    return files, problems
+
+
+@dataclass
+class Pack:
+    """A loaded pack: the concept graph as written, its study order and every problem found."""
+
+    root: Path
+    graph: nx.MultiDiGraph
+    problems: list[Problem]
+    files: list[Path] = field(default_factory=list)
+    header: dict = field(default_factory=dict)
+    #: concept id -> (path, line, col) where it is defined
+    where: dict = field(default_factory=dict)
+    #: (source, type, target) -> (path, line, col) where the edge is written
+    edge_where: dict = field(default_factory=dict)
+
+    @cached_property
+    def study(self) -> nx.DiGraph:
+        """The study graph: an edge u -> v means learn u before v; ``via`` lists the written edges."""
+        return study_graph(self.graph)
+
+    @cached_property
+    def _names(self) -> dict[str, str]:
+        names: dict[str, str] = {}
+        for node, data in self.graph.nodes(data=True):
+            for label in (data.get("name"), data.get("name_zh"), *data.get("aliases", ())):
+                if label:
+                    names.setdefault(label.casefold(), node)
+        return names
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    def resolve(self, name: str) -> str:
+        """The id of the concept named by id, English or Chinese name, or alias (case-insensitive).
+
+        Raises :class:`UnknownConcept`, with suggestions, when nothing matches.
+        """
+        if name in self.graph:
+            return name
+        found = self._names.get(name.strip().casefold())
+        if found is not None:
+            return found
+        lowered = name.strip().lower()
+        if lowered in self.graph:
+            return lowered
+        from .search import search
+
+        suggestions = [hit.id for hit in search(self, name, limit=5)]
+        raise UnknownConcept(name, suggestions)
+
+    def concept(self, name: str) -> dict:
+        """All fields of one concept, with its id."""
+        node = self.resolve(name)
+        return {"id": node, **self.graph.nodes[node]}
+
+    def order_key(self, node: str) -> tuple:
+        """Guide order, then English name: the tie-break of every listing."""
+        data = self.graph.nodes[node]
+        return (section_key(data.get("section")), data.get("name", node).casefold(), node)
+
+
+def study_graph(graph: nx.MultiDiGraph) -> nx.DiGraph:
+    study = nx.DiGraph()
+    study.add_nodes_from(graph)
+    via: dict[tuple[str, str], list] = {}
+    for source, target, edge_type in graph.edges(keys=True):
+        pair = (target, source) if TARGET_FIRST[edge_type] else (source, target)
+        via.setdefault(pair, []).append((source, edge_type, target))
+    study.add_edges_from((before, after, {"via": edges}) for (before, after), edges in via.items())
+    return study
+
+
+def load_pack(path: str | os.PathLike | None = None, *, limits: Limits = Limits(), use_c: bool = True) -> Pack:
+    """Load, validate and check a pack. Bad content never raises: it becomes ``pack.problems``.
+
+    Parameters
+    ----------
+    path : path-like, optional
+        A pack folder or one YAML file; the shipped graph when omitted.
+    limits : Limits
+        File size, pack size, file count and nesting depth limits.
+    use_c : bool
+        Parse with libyaml when available (the pure-Python parser gives the same result).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "a.yaml").write_text("- id: a\\n  name: A\\n  kind: concept\\n  summary: S.\\n  requires: [b]\\n")
+    >>> pack = load_pack(folder)
+    >>> [(p.line, p.code) for p in pack.problems if p.severity == "error"]
+    [(5, 'unknown-target')]
+    """
+    root = Path(path) if path is not None else default_pack_path()
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # the loader allocates millions of small objects and frees none: collection passes are wasted work
+    try:
+        return _load(root, limits, use_c)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _load(root: Path, limits: Limits, use_c: bool) -> Pack:
+    files, problems = find_pack_files(root, limits)
+    base = root if root.is_dir() else root.parent
+    concepts: list[tuple[str, RawConcept]] = []
+    header: dict = {}
+    total = 0
+    for file in files:
+        shown = _shown_path(file, base)
+        try:
+            size = file.stat().st_size
+            if size > limits.max_file_bytes:
+                problems.append(Problem(shown, 1, 1, "limit-exceeded", f"file is {size:,} bytes; the limit is {limits.max_file_bytes:,}",
+                                        "split it into several files or raise the limit"))
+                continue
+            total += size
+            if total > limits.max_pack_bytes:
+                problems.append(Problem(shown, 1, 1, "limit-exceeded", f"the pack exceeds {limits.max_pack_bytes:,} bytes; this file and later ones are skipped"))
+                break
+            data = file.read_bytes()
+        except OSError as err:
+            problems.append(Problem(shown, 1, 1, "io-error", err.strerror or str(err)))
+            continue
+        text, found = decode(data, shown)
+        problems.extend(found)
+        if text is None:
+            continue
+        document = parse(text, shown, max_depth=limits.max_depth, use_c=use_c)
+        problems.extend(document.problems)
+        if document.data is None:
+            if not document.problems:
+                problems.append(Problem(shown, 1, 1, "empty-file", "the file holds no concepts", "add concepts or delete the file"))
+            continue
+        file_concepts, file_header = concepts_from_document(document.data, shown, problems)
+        header.update(file_header)
+        concepts.extend((shown, concept) for concept in file_concepts)
+    pack = _assemble(root, files, header, concepts, problems)
+    return pack
+
+
+def _shown_path(file: Path, base: Path) -> str:
+    """The path as a compiler would print it: relative to the working folder when inside it."""
+    try:
+        return str(file.resolve().relative_to(Path.cwd()))
+    except (ValueError, OSError):
+        return str(file)
+
+
+def _assemble(root, files, header, concepts, problems) -> Pack:
+    defined: dict[str, tuple[str, RawConcept]] = {}
+    for shown, concept in concepts:
+        first = defined.get(concept.id)
+        if first is not None:
+            problems.append(Problem(shown, concept.line, concept.col, "duplicate-id",
+                                    f"id '{concept.id}' is already defined at {first[0]}:{first[1].line}",
+                                    "rename one of the two concepts or merge them"))
+            continue
+        defined[concept.id] = (shown, concept)
+    graph = nx.MultiDiGraph()
+    where, edge_where = {}, {}
+    ids = sorted(defined)
+    graph.add_nodes_from((node, defined[node][1].fields) for node in ids)
+    edges = []
+    for node in ids:
+        shown, concept = defined[node]
+        where[node] = (shown, concept.line, concept.col)
+        for edge in concept.edges:
+            key = (edge.source, edge.type, edge.target)
+            if edge.target == edge.source:
+                problems.append(Problem(shown, edge.line, edge.col, "self-loop", f"'{node}' {edge.type} itself", "remove this edge"))
+            elif edge.target not in defined:
+                problems.append(Problem(shown, edge.line, edge.col, "unknown-target", f"'{edge.type}' edge to unknown concept '{edge.target}'",
+                                        did_you_mean(edge.target, defined) or "define that concept or fix the id"))
+            elif key in edge_where:
+                first_line = edge_where[key][1]
+                problems.append(Problem(shown, edge.line, edge.col, "duplicate-edge", f"'{node}' {edge.type} '{edge.target}' is written twice (first on line {first_line})",
+                                        "remove one of them"))
+            else:
+                edge_where[key] = (shown, edge.line, edge.col)
+                edges.append((edge.source, edge.target, edge.type, {"type": edge.type, "why": edge.why}))
+    edges.sort(key=lambda e: (e[0], e[2], e[1]))
+    graph.add_edges_from(edges)
+    pack = Pack(Path(root), graph, [], list(files), header, where, edge_where)
+    problems.extend(graph_problems(pack))
+    pack.problems = sort_problems(problems)
+    return pack

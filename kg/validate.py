@@ -1,0 +1,319 @@
+"""Turning one file's parsed data into concept records, reporting every shape problem.
+
+The output of :func:`concepts_from_document` is a list of plain dicts holding
+only well-formed fields, plus where each concept and edge was written.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .problems import Problem, did_you_mean
+from .schema import (
+    EDGE_FIELDS,
+    EDGE_TYPES,
+    FIELDS,
+    ID_MAX_LENGTH,
+    ID_PATTERN,
+    KINDS,
+    PACK_FIELDS,
+    QUESTION_FIELDS,
+    REF_FIELDS,
+    SECTION_PATTERN,
+)
+from .yamlsafe import YList, YMap
+
+# Field names people reach for when they mean an edge type.
+_EDGE_SYNONYMS = {
+    "prerequisites": "requires", "prereqs": "requires", "depends-on": "requires", "needs": "requires",
+    "require": "requires", "required": "requires", "uses": "used-in", "part-of": "used-in", "used-by": "used-in",
+    "variant": "variant-of", "extends": "variant-of", "is-a": "variant-of", "subclass-of": "variant-of",
+    "fixes": "solves", "solve": "solves", "addresses": "solves", "related": "requires", "related-to": "requires",
+}
+_URL_OK = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
+_DIGITS = re.compile(r"^[0-9]{1,9}$")
+
+
+@dataclass
+class RawEdge:
+    source: str
+    type: str
+    target: str
+    why: str
+    line: int
+    col: int
+
+
+@dataclass
+class RawConcept:
+    id: str
+    fields: dict
+    line: int
+    col: int
+    edges: list[RawEdge] = field(default_factory=list)
+
+
+def concepts_from_document(data, path: str, problems: list[Problem]) -> tuple[list[RawConcept], dict]:
+    """Concepts and pack header from one file's data; problems are appended.
+
+    >>> from kg.yamlsafe import parse
+    >>> problems = []
+    >>> doc = parse("- id: relu\\n  name: ReLU\\n  kind: activation\\n  summary: max(0, x).\\n  solves: [vanishing-gradient]\\n", "f.yaml")
+    >>> concepts, header = concepts_from_document(doc.data, "f.yaml", problems)
+    >>> concepts[0].id, concepts[0].edges[0].target, problems
+    ('relu', 'vanishing-gradient', [])
+    """
+    header: dict = {}
+    if isinstance(data, YList):
+        entries, positions = data, data.item_pos
+    elif isinstance(data, YMap) and "id" in data:
+        entries, positions = [data], [(data.line, data.col)]
+    elif isinstance(data, YMap) and ("concepts" in data or "pack" in data):
+        for key in data:
+            if key not in ("concepts", "pack"):
+                line, col = data.key_pos[key]
+                problems.append(Problem(path, line, col, "unknown-field", f"unknown top-level key '{key}'",
+                                        did_you_mean(key, ["concepts", "pack"]) or "a file holds 'pack' and 'concepts'"))
+        header = _header(data.get("pack"), data, path, problems)
+        entries = data.get("concepts", [])
+        if not isinstance(entries, YList):
+            line, col = data.value_pos.get("concepts", (data.line, data.col))
+            problems.append(Problem(path, line, col, "bad-shape", "'concepts' must be a list of concepts", "write '- id: ...' entries under 'concepts:'"))
+            return [], header
+        positions = entries.item_pos
+    else:
+        line, col = (data.line, data.col) if isinstance(data, (YMap, YList)) else (1, 1)
+        what = "a mapping without 'id' or 'concepts'" if isinstance(data, YMap) else "a single text value"
+        problems.append(Problem(path, line, col, "bad-shape", f"the file holds {what}, not concepts",
+                                "a file is a list of concepts ('- id: ...'), one concept, or 'pack:' and 'concepts:'"))
+        return [], header
+    concepts = []
+    for entry, (line, col) in zip(entries, positions):
+        concept = _concept(entry, line, col, path, problems)
+        if concept is not None:
+            concepts.append(concept)
+    return concepts, header
+
+
+def _header(value, parent: YMap, path: str, problems: list[Problem]) -> dict:
+    if value is None:
+        return {}
+    if not isinstance(value, YMap):
+        line, col = parent.value_pos["pack"]
+        problems.append(Problem(path, line, col, "wrong-type", "'pack' must be a mapping", "e.g. pack: {name: My pack, format: 1}"))
+        return {}
+    header = {}
+    for key, item in value.items():
+        line, col = value.key_pos[key]
+        if key not in PACK_FIELDS:
+            problems.append(Problem(path, line, col, "unknown-field", f"unknown pack header field '{key}'", did_you_mean(key, PACK_FIELDS)))
+        elif not isinstance(item, str):
+            problems.append(Problem(path, line, col, "wrong-type", f"pack header field '{key}' must be text"))
+        elif key == "format" and item != "1":
+            problems.append(Problem(path, *value.value_pos[key], "bad-value", f"pack format {item!r} is not supported", "this kg reads format 1"))
+        else:
+            header[key] = item
+    return header
+
+
+def _concept(entry, line: int, col: int, path: str, problems: list[Problem]) -> RawConcept | None:
+    if not isinstance(entry, YMap):
+        problems.append(Problem(path, line, col, "bad-shape", "a concept must be a mapping of fields",
+                                "start the entry with 'id:' and give name, kind and summary"))
+        return None
+    fields: dict = {}
+    edges: list[RawEdge] = []
+    for key, value in entry.items():
+        kl, kc = entry.key_pos[key]
+        vl, vc = entry.value_pos[key]
+        spec = FIELDS.get(key)
+        if spec is None:
+            _unknown_concept_field(key, kl, kc, path, problems)
+            continue
+        kind_of_value = spec[1]
+        if kind_of_value == "edges":
+            edges.extend(_edges(key, value, vl, vc, path, problems))
+            continue
+        checked = _field(key, kind_of_value, value, vl, vc, path, problems)
+        if checked is not None:
+            fields[key] = checked
+    for name in ("id", "name", "kind", "summary"):
+        if name not in entry or (isinstance(entry[name], str) and not entry[name].strip()):
+            where = entry.value_pos.get(name, (line, col))
+            owner = f" (id '{fields['id']}')" if "id" in fields else ""
+            problems.append(Problem(path, *where, "missing-field", f"concept has no '{name}'{owner}", f"add '{name}: ...' to this concept"))
+    if "id" not in fields:
+        return None
+    concept = RawConcept(fields["id"], fields, line, col, edges)
+    for edge in edges:
+        edge.source = concept.id
+    return concept
+
+
+def _unknown_concept_field(key: str, line: int, col: int, path: str, problems: list[Problem]) -> None:
+    edge_guess = _EDGE_SYNONYMS.get(key.lower().replace("_", "-")) or (did_you_mean(key, EDGE_TYPES, 0.75) and
+                                                                       did_you_mean(key, EDGE_TYPES, 0.75)[14:-2])
+    if edge_guess:
+        problems.append(Problem(path, line, col, "unknown-edge-type", f"'{key}' is not an edge type",
+                                f"did you mean '{edge_guess}'? edge types are: {', '.join(EDGE_TYPES)}"))
+    else:
+        problems.append(Problem(path, line, col, "unknown-field", f"unknown field '{key}'",
+                                did_you_mean(key, FIELDS) or f"fields are: {', '.join(FIELDS)}"))
+
+
+def _field(key: str, kind_of_value: str, value, line: int, col: int, path: str, problems: list[Problem]):
+    def wrong(expected: str):
+        problems.append(Problem(path, line, col, "wrong-type", f"'{key}' must be {expected}, not {_describe(value)}"))
+
+    if kind_of_value in ("id", "text", "kind", "section", "minutes"):
+        if not isinstance(value, str):
+            return wrong("text")
+        if kind_of_value == "id":
+            if not ID_PATTERN.match(value) or len(value) > ID_MAX_LENGTH:
+                suggestion = _kebab(value)
+                problems.append(Problem(path, line, col, "bad-id", f"id {value!r} is not lowercase kebab-case",
+                                        f"try '{suggestion}'" if suggestion else "use letters a-z, digits and single hyphens"))
+                return None
+            return value
+        if kind_of_value == "kind":
+            if value not in KINDS:
+                problems.append(Problem(path, line, col, "unknown-kind", f"kind {value!r} is not in the vocabulary",
+                                        did_you_mean(value, KINDS) or f"kinds are: {', '.join(KINDS)}"))
+                return None
+            return value
+        if kind_of_value == "section":
+            if not SECTION_PATTERN.match(value):
+                problems.append(Problem(path, line, col, "bad-value", f"section {value!r} is not a dotted number", "e.g. section: \"7.4\""))
+                return None
+            return value
+        if kind_of_value == "minutes":
+            if not _DIGITS.match(value) or not 1 <= int(value) <= 100000:
+                problems.append(Problem(path, line, col, "bad-value", f"minutes {value!r} is not a whole number from 1 to 100000"))
+                return None
+            return int(value)
+        if not value.strip():
+            return None  # reported as missing-field for required ones
+        return value
+    if kind_of_value == "text-list":
+        if isinstance(value, str):
+            return wrong("a list of text")
+        if not isinstance(value, YList):
+            return wrong("a list of text")
+        items = []
+        for item, (il, ic) in zip(value, value.item_pos):
+            if isinstance(item, str):
+                items.append(item)
+            else:
+                problems.append(Problem(path, il, ic, "wrong-type", f"items of '{key}' must be text, not {_describe(item)}"))
+        return items
+    if kind_of_value == "refs":
+        return _records(key, value, line, col, REF_FIELDS, path, problems, _check_ref)
+    if kind_of_value == "questions":
+        return _records(key, value, line, col, QUESTION_FIELDS, path, problems, None)
+    raise AssertionError(kind_of_value)
+
+
+def _records(key, value, line, col, spec, path, problems, extra_check):
+    if not isinstance(value, YList):
+        problems.append(Problem(path, line, col, "wrong-type", f"'{key}' must be a list of mappings, not {_describe(value)}"))
+        return None
+    records = []
+    for item, (il, ic) in zip(value, value.item_pos):
+        if not isinstance(item, YMap):
+            problems.append(Problem(path, il, ic, "wrong-type", f"each entry of '{key}' must be a mapping, not {_describe(item)}",
+                                    f"fields: {', '.join(spec)}"))
+            continue
+        record, ok = {}, True
+        for field_name, field_value in item.items():
+            fl, fc = item.key_pos[field_name]
+            if field_name not in spec:
+                problems.append(Problem(path, fl, fc, "unknown-field", f"unknown field '{field_name}' in {key}", did_you_mean(field_name, spec)))
+                continue
+            if field_name == "authors" and isinstance(field_value, YList) and all(isinstance(a, str) for a in field_value):
+                record[field_name] = list(field_value)
+            elif isinstance(field_value, str):
+                record[field_name] = field_value
+            else:
+                problems.append(Problem(path, *item.value_pos[field_name], "wrong-type", f"'{field_name}' in {key} must be text, not {_describe(field_value)}"))
+                ok = False
+        for required, needed in spec.items():
+            if needed and not record.get(required, "").strip() and ok:
+                problems.append(Problem(path, il, ic, "missing-field", f"an entry of '{key}' has no '{required}'"))
+                ok = False
+        if ok and extra_check is not None:
+            ok = extra_check(record, item, path, problems)
+        if ok:
+            records.append(record)
+    return records
+
+
+def _check_ref(record: dict, item: YMap, path: str, problems: list[Problem]) -> bool:
+    ok = True
+    if "year" in record:
+        if not _DIGITS.match(record["year"]) or not 1600 <= int(record["year"]) <= 2100:
+            problems.append(Problem(path, *item.value_pos["year"], "bad-value", f"year {record['year']!r} is not a year"))
+            ok = False
+        else:
+            record["year"] = int(record["year"])
+    if "url" in record and not _URL_OK.match(record["url"]):
+        problems.append(Problem(path, *item.value_pos["url"], "bad-value", f"url {record['url']!r} is not an http(s) address",
+                                "only http:// and https:// links are allowed"))
+        ok = False
+    if isinstance(record.get("authors"), str):
+        record["authors"] = [record["authors"]]
+    return ok
+
+
+def _edges(edge_type: str, value, line: int, col: int, path: str, problems: list[Problem]) -> list[RawEdge]:
+    if isinstance(value, str):
+        value_list, positions = [value], [(line, col)]
+    elif isinstance(value, YList):
+        value_list, positions = value, value.item_pos
+    else:
+        problems.append(Problem(path, line, col, "wrong-type", f"'{edge_type}' must be a list of ids or {{to, why}} mappings"))
+        return []
+    edges = []
+    for item, (il, ic) in zip(value_list, positions):
+        target, why = None, ""
+        if isinstance(item, str):
+            target = item
+        elif isinstance(item, YMap):
+            for key in item:
+                if key not in EDGE_FIELDS:
+                    problems.append(Problem(path, *item.key_pos[key], "unknown-field", f"unknown field '{key}' in a '{edge_type}' edge",
+                                            did_you_mean(key, EDGE_FIELDS) or "an edge has 'to' and 'why'"))
+            target, why = item.get("to"), item.get("why", "")
+            if not isinstance(why, str):
+                problems.append(Problem(path, *item.value_pos["why"], "wrong-type", "'why' must be one line of text"))
+                why = ""
+            if target is None:
+                problems.append(Problem(path, il, ic, "missing-field", f"a '{edge_type}' edge has no 'to'", "write 'to: <id>'"))
+                continue
+            if not isinstance(target, str):
+                problems.append(Problem(path, *item.value_pos["to"], "wrong-type", f"'to' must be an id, not {_describe(target)}"))
+                continue
+        else:
+            problems.append(Problem(path, il, ic, "wrong-type", f"a '{edge_type}' entry must be an id or {{to, why}}, not {_describe(item)}"))
+            continue
+        if not ID_PATTERN.match(target) or len(target) > ID_MAX_LENGTH:
+            suggestion = _kebab(target)
+            problems.append(Problem(path, il, ic, "bad-id", f"edge target {target!r} is not a valid id",
+                                    f"try '{suggestion}'" if suggestion else "ids are lowercase kebab-case"))
+            continue
+        edges.append(RawEdge("", edge_type, target, " ".join(why.split()), il, ic))
+    return edges
+
+
+def _kebab(text: str) -> str:
+    """A plausible id for a bad one: 'Batch Norm' -> 'batch-norm'."""
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    candidate = "-".join(words)[:ID_MAX_LENGTH].strip("-")
+    return candidate if candidate and candidate != text else ""
+
+
+def _describe(value) -> str:
+    if isinstance(value, YMap):
+        return "a mapping"
+    if isinstance(value, YList):
+        return "a list"
+    return "text"

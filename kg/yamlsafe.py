@@ -1,0 +1,274 @@
+"""Reading untrusted YAML into plain, position-tagged data.
+
+We never call ``yaml.load``. The parser's event stream is turned into dicts,
+lists and strings by a small iterative builder, so that
+
+* every scalar stays text exactly as written (``0123``, ``yes``, ``2024-01-01``, ``~``);
+* tags, anchors and aliases are refused before anything is built from them;
+* duplicate keys and non-text keys are reported at their line;
+* nesting depth is bounded without recursion (no ``RecursionError``);
+* libyaml (``CSafeLoader``) and the pure-Python parser give the same result.
+"""
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+
+import yaml
+from yaml.events import (
+    AliasEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
+from yaml.resolver import Resolver
+
+from .problems import Problem
+
+C_AVAILABLE = bool(getattr(yaml, "__with_libyaml__", False))
+_TEXT_TAGS = {None, "tag:yaml.org,2002:str", "!"}
+_MAP_TAGS = {None, "tag:yaml.org,2002:map", "!"}
+_SEQ_TAGS = {None, "tag:yaml.org,2002:seq", "!"}
+# Characters YAML forbids in a stream (C0 controls other than tab/LF/CR, DEL, C1 but NEL, surrogates, FFFE/FFFF).
+_FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+_RESOLVER = Resolver()
+
+
+class YMap(dict):
+    """A mapping that remembers where it and each of its keys were written."""
+
+    __slots__ = ("line", "col", "key_pos", "value_pos")
+
+    def __init__(self, line: int, col: int):
+        super().__init__()
+        self.line, self.col = line, col
+        self.key_pos: dict[str, tuple[int, int]] = {}
+        self.value_pos: dict[str, tuple[int, int]] = {}
+
+
+class YList(list):
+    """A sequence that remembers where it and each of its items were written."""
+
+    __slots__ = ("line", "col", "item_pos")
+
+    def __init__(self, line: int, col: int):
+        super().__init__()
+        self.line, self.col = line, col
+        self.item_pos: list[tuple[int, int]] = []
+
+
+@dataclass
+class Document:
+    """The outcome of reading one file: its data (or None) and its problems."""
+
+    path: str
+    data: object
+    problems: list[Problem]
+
+
+def decode(data: bytes, path: str) -> tuple[str | None, list[Problem]]:
+    """Bytes to text: UTF-8 with or without BOM, UTF-16/32 with BOM or detectable without.
+
+    >>> decode("a: 1".encode("utf-16"), "f")[0]
+    'a: 1'
+    >>> decode(b"a: \\xff", "f")[1][0].code
+    'bad-encoding'
+    """
+    encoding = "utf-8"
+    if data.startswith(codecs.BOM_UTF32_LE) or data.startswith(codecs.BOM_UTF32_BE):
+        encoding = "utf-32"
+    elif data.startswith(codecs.BOM_UTF8):
+        data, encoding = data[3:], "utf-8"
+    elif data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
+        encoding = "utf-16"
+    elif len(data) >= 2 and data[0] == 0 and data[1] != 0:
+        encoding = "utf-16-be"
+    elif len(data) >= 2 and data[0] != 0 and data[1] == 0:
+        encoding = "utf-16-le"
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        col = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
+        return None, [Problem(path, line, col, "bad-encoding", f"invalid {encoding.upper()} byte {data[err.start:err.start + 1]!r} at byte {err.start}",
+                              "save the file as UTF-8")]
+    bad = _FORBIDDEN_CHARS.search(text)
+    if bad:
+        line, col = _line_col(text, bad.start())
+        return None, [Problem(path, line, col, "bad-encoding", f"control character U+{ord(bad.group()):04X} is not allowed in YAML",
+                              "remove the character or write it as an escape inside double quotes")]
+    return text.lstrip("\ufeff") if encoding != "utf-8" else text, []
+
+
+def _line_col(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def _is_text_key(value: str, plain: bool) -> bool:
+    """Whether YAML 1.1 would read this key as text (so '1', 'yes', '~' are not)."""
+    if not plain:
+        return True
+    resolvers = _RESOLVER.yaml_implicit_resolvers.get(value[:1] if value else "", [])
+    return not any(regexp.match(value) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:str")
+
+
+def parse(text: str, path: str, *, max_depth: int = 32, use_c: bool = True) -> Document:
+    """Parse one YAML document into YMap / YList / str values.
+
+    Parameters
+    ----------
+    text : str
+        The decoded file.
+    path : str
+        Used in problem records.
+    max_depth : int
+        Deepest nesting of collections allowed.
+    use_c : bool
+        Use libyaml when it is available.
+
+    Examples
+    --------
+    >>> doc = parse("id: 0123\\nok: yes\\nwhen: 2024-01-01\\n", "f.yaml")
+    >>> dict(doc.data)
+    {'id': '0123', 'ok': 'yes', 'when': '2024-01-01'}
+    >>> parse("a: 1\\na: 2\\n", "f.yaml").problems[0].code
+    'duplicate-key'
+    """
+    loader_class = yaml.CSafeLoader if use_c and C_AVAILABLE else yaml.SafeLoader
+    problems: list[Problem] = []
+    loader = loader_class(text)
+    try:
+        data = _build(loader, path, problems, max_depth)
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        message = " ".join(part for part in (err.context, err.problem) if part) or "invalid YAML"
+        problems.append(Problem(path, line, col, "yaml-syntax", message, "check indentation, colons and quotes on this line"))
+        data = None
+    except yaml.reader.ReaderError as err:
+        line, col = _line_col(text, err.position)
+        problems.append(Problem(path, line, col, "bad-encoding", str(err.reason)))
+        data = None
+    except yaml.YAMLError as err:  # any other parser complaint still becomes a record
+        problems.append(Problem(path, 1, 1, "yaml-syntax", str(err).splitlines()[0] if str(err) else "invalid YAML"))
+        data = None
+    finally:
+        dispose = getattr(loader, "dispose", None)
+        if dispose:
+            dispose()
+    return Document(path, data, problems)
+
+
+class _Stop(Exception):
+    """Raised inside the builder when the file cannot be used at all."""
+
+
+def _build(loader, path: str, problems: list[Problem], max_depth: int):
+    get_event = loader.get_event
+    documents = 0
+    root = None
+    # Each stack frame: [container, pending_key_or_None, key_is_ok]
+    stack: list[list] = []
+
+    def attach(value, line, col):
+        nonlocal root
+        if not stack:
+            root = value
+            return
+        frame = stack[-1]
+        container = frame[0]
+        if isinstance(container, YList):
+            container.append(value)
+            container.item_pos.append((line, col))
+        elif frame[1] is None:
+            # value is a key
+            if not isinstance(value, str):
+                problems.append(Problem(path, line, col, "non-string-key", "a mapping key must be text, not a collection",
+                                        "write the key as a plain word"))
+                frame[1], frame[2] = "", False
+            else:
+                frame[1], frame[2] = value, True
+                frame.append((line, col))
+        else:
+            key, ok = frame[1], frame[2]
+            if ok:
+                if key in container:
+                    first = container.key_pos[key][0]
+                    kl, kc = frame[3]
+                    problems.append(Problem(path, kl, kc, "duplicate-key", f"key '{key}' appears twice in this mapping; the first is on line {first}",
+                                            f"remove one of the two '{key}' entries (line {first} and line {kl})"))
+                else:
+                    container[key] = value
+                    container.key_pos[key] = frame[3]
+                    container.value_pos[key] = (line, col)
+            del frame[3:]
+            frame[1], frame[2] = None, False
+
+    try:
+        while True:
+            event = get_event()
+            if event is None or isinstance(event, StreamEndEvent):
+                break
+            cls = type(event)
+            if cls is ScalarEvent:
+                mark = event.start_mark
+                line, col = mark.line + 1, mark.column + 1
+                if event.anchor is not None:
+                    raise _anchor(path, line, col, event.anchor)
+                if event.tag not in _TEXT_TAGS:
+                    raise _tag(path, line, col, event.tag)
+                value = event.value
+                if stack and isinstance(stack[-1][0], YMap) and stack[-1][1] is None and not _is_text_key(value, event.implicit[0] and not event.style):
+                    problems.append(Problem(path, line, col, "non-string-key", f"key {value!r} is read as a {_implicit_type(value)}, not text",
+                                            f"quote it: \"{value}\""))
+                    stack[-1][1], stack[-1][2] = "", False
+                    continue
+                attach(value, line, col)
+            elif cls is MappingStartEvent or cls is SequenceStartEvent:
+                mark = event.start_mark
+                line, col = mark.line + 1, mark.column + 1
+                if event.anchor is not None:
+                    raise _anchor(path, line, col, event.anchor)
+                if event.tag not in (_MAP_TAGS if cls is MappingStartEvent else _SEQ_TAGS):
+                    raise _tag(path, line, col, event.tag)
+                if len(stack) >= max_depth:
+                    raise _Stop(Problem(path, line, col, "limit-exceeded", f"nesting deeper than {max_depth} levels",
+                                        "a concept pack never needs more than a few levels"))
+                stack.append([YMap(line, col) if cls is MappingStartEvent else YList(line, col), None, False])
+            elif cls is MappingEndEvent or cls is SequenceEndEvent:
+                frame = stack.pop()
+                attach(frame[0], frame[0].line, frame[0].col)
+            elif cls is AliasEvent:
+                mark = event.start_mark
+                raise _Stop(Problem(path, mark.line + 1, mark.column + 1, "anchor-alias", f"alias '*{event.anchor}' is not allowed",
+                                    "write the value out in full"))
+            elif cls is DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    mark = event.start_mark
+                    raise _Stop(Problem(path, mark.line + 1, mark.column + 1, "multiple-documents", "a second YAML document starts here",
+                                        "keep one document per file: remove '---' or split the file"))
+    except _Stop as stop:
+        problems.append(stop.args[0])
+        return None
+    return root
+
+
+def _anchor(path, line, col, name) -> _Stop:
+    return _Stop(Problem(path, line, col, "anchor-alias", f"anchor '&{name}' is not allowed", "remove the anchor and write values out in full"))
+
+
+def _tag(path, line, col, tag) -> _Stop:
+    shown = tag.replace("tag:yaml.org,2002:", "!!")
+    return _Stop(Problem(path, line, col, "forbidden-tag", f"tag '{shown}' is not allowed", "remove the tag; all values are plain text"))
+
+
+def _implicit_type(value: str) -> str:
+    resolved = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))
+    return resolved.replace("tag:yaml.org,2002:", "")
