@@ -201,7 +201,7 @@ def _load(root: Path, limits: Limits, use_c: bool) -> Pack:
             if not document.problems:
                 problems.append(Problem(shown, 1, 1, "empty-file", "the file holds no concepts", "add concepts or delete the file"))
             continue
-        file_concepts, file_header = concepts_from_document(document.data, shown, problems)
+        file_concepts, file_header = concepts_from_document(document.data, shown, problems, document.position)
         header.update(file_header)
         concepts.extend((shown, concept) for concept in file_concepts)
     pack = _assemble(root, files, header, concepts, problems)

@@ -53,7 +53,7 @@ class RawConcept:
     edges: list[RawEdge] = field(default_factory=list)
 
 
-def concepts_from_document(data, path: str, problems: list[Problem]) -> tuple[list[RawConcept], dict]:
+def concepts_from_document(data, path: str, problems: list[Problem], position: tuple[int, int] = (1, 1)) -> tuple[list[RawConcept], dict]:
     """Concepts and pack header from one file's data; problems are appended.
 
     >>> from kg.yamlsafe import parse
@@ -82,7 +82,7 @@ def concepts_from_document(data, path: str, problems: list[Problem]) -> tuple[li
             return [], header
         positions = entries.item_pos
     else:
-        line, col = (data.line, data.col) if isinstance(data, (YMap, YList)) else (1, 1)
+        line, col = (data.line, data.col) if isinstance(data, (YMap, YList)) else position
         what = "a mapping without 'id' or 'concepts'" if isinstance(data, YMap) else "a single text value"
         problems.append(Problem(path, line, col, "bad-shape", f"the file holds {what}, not concepts",
                                 "a file is a list of concepts ('- id: ...'), one concept, or 'pack:' and 'concepts:'"))

@@ -69,6 +69,8 @@ class Document:
     path: str
     data: object
     problems: list[Problem]
+    #: where the top-level value starts (1-based line, column)
+    position: tuple[int, int] = (1, 1)
 
 
 def decode(data: bytes, path: str) -> tuple[str | None, list[Problem]]:
@@ -143,8 +145,9 @@ def parse(text: str, path: str, *, max_depth: int = 32, use_c: bool = True) -> D
     loader_class = yaml.CSafeLoader if use_c and C_AVAILABLE else yaml.SafeLoader
     problems: list[Problem] = []
     loader = loader_class(text)
+    position = [(1, 1)]
     try:
-        data = _build(loader, path, problems, max_depth)
+        data = _build(loader, path, problems, max_depth, position)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -162,14 +165,14 @@ def parse(text: str, path: str, *, max_depth: int = 32, use_c: bool = True) -> D
         dispose = getattr(loader, "dispose", None)
         if dispose:
             dispose()
-    return Document(path, data, problems)
+    return Document(path, data, problems, position[0])
 
 
 class _Stop(Exception):
     """Raised inside the builder when the file cannot be used at all."""
 
 
-def _build(loader, path: str, problems: list[Problem], max_depth: int):
+def _build(loader, path: str, problems: list[Problem], max_depth: int, position: list):
     get_event = loader.get_event
     documents = 0
     root = None
@@ -180,6 +183,7 @@ def _build(loader, path: str, problems: list[Problem], max_depth: int):
         nonlocal root
         if not stack:
             root = value
+            position[0] = (line, col)
             return
         frame = stack[-1]
         container = frame[0]
