@@ -1,0 +1,33 @@
+"""The shipped graph is found from an installed wheel as well as from a checkout."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import kg
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_checkout_finds_the_shipped_graph():
+    assert kg.default_pack_path() == ROOT / "graph"
+
+
+def test_installed_wheel_carries_the_graph(tmp_path):
+    wheels, target = tmp_path / "wheels", tmp_path / "site"
+    build = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(wheels), str(ROOT)],
+                           capture_output=True, text=True, cwd=tmp_path)
+    assert build.returncode == 0, build.stderr
+    (wheel,) = wheels.glob("kg-*.whl")
+    install = subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
+                             capture_output=True, text=True)
+    assert install.returncode == 0, install.stderr
+    script = "import kg; p = kg.default_pack_path(); print(p); print(len(kg.load_pack(p).graph))"
+    env = {**os.environ, "PYTHONPATH": str(target), "KG_CACHE_DIR": str(tmp_path / "cache")}
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path, env=env)
+    assert result.returncode == 0, result.stderr
+    location, count = result.stdout.split()
+    assert Path(location) == target / "kg" / "graph"
+    assert int(count) == len(kg.load_pack().graph)
