@@ -294,6 +294,7 @@ EXTRA_COMMANDS: dict = {}
 def _register_extra_commands() -> None:
     """Optional command modules register themselves here (import, synth, quiz)."""
     import importlib
+    import importlib.util
 
     for module in ("kg.importers", "kg.synth", "kg.quiz"):
         try:
