@@ -209,7 +209,10 @@ def cmd_export(args) -> int:
     pack = _load(args)
     function, binary, suffix = EXPORTERS[args.format]
     nodes = select_nodes(pack, focus=args.focus, depth=args.depth, plan=_split(args.plan), known=_split(args.known))
-    output = function(pack, nodes, **({"lang": args.lang} if "lang" in function.__code__.co_varnames else {}))
+    options = {"lang": args.lang, "plan": _split(args.plan), "known": _split(args.known), "nodes_table": args.nodes}
+    code = function.__code__
+    accepted = code.co_varnames[: code.co_argcount + code.co_kwonlyargcount]
+    output = function(pack, nodes, **{key: value for key, value in options.items() if key in accepted})
     if args.output and args.output != "-":
         target = Path(args.output).resolve()
         if any(target == Path(f).resolve() for f in pack.files):
@@ -281,6 +284,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--depth", type=int, default=1, help="neighbourhood depth with --focus")
     export.add_argument("--plan", action="append", metavar="TARGET", help="only the study plan for these targets")
     export.add_argument("--known", action="append", metavar="A,B", help="known concepts, with --plan")
+    export.add_argument("--nodes", action="store_true", help="csv: the concept table instead of the edge list")
     for name, (function, help_text, arguments) in EXTRA_COMMANDS.items():
         command = add(name, function, help_text)
         arguments(command)

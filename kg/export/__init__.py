@@ -1,15 +1,31 @@
 """Exporters: each turns a pack (or a part of it) into one file format.
 
 ``EXPORTERS`` maps a format name to ``(function, binary, default_suffix)``; every
-function takes ``(pack, nodes)`` where ``nodes`` is the set of concept ids to
+function takes ``(pack, nodes, **options)`` where ``nodes`` is the set of concept ids to
 include (already chosen by ``--focus``/``--plan``) and returns ``str`` or ``bytes``.
+``kg export`` passes only the options a function names among ``lang``, ``plan``,
+``known`` and ``nodes_table`` (``--nodes``).
 """
 from __future__ import annotations
 
+from .anki import to_anki
+from .csv import to_csv
+from .dot import to_dot
+from .gexf import to_gexf
+from .graphml import to_graphml
+from .markdown import to_markdown
+from .mermaid import to_mermaid
 from .nodelink import to_json
 
 EXPORTERS: dict[str, tuple] = {
     "json": (to_json, False, ".json"),
+    "graphml": (to_graphml, False, ".graphml"),
+    "gexf": (to_gexf, False, ".gexf"),
+    "dot": (to_dot, False, ".dot"),
+    "mermaid": (to_mermaid, False, ".mmd"),
+    "csv": (to_csv, False, ".csv"),
+    "markdown": (to_markdown, False, ".md"),
+    "anki": (to_anki, True, ".apkg"),
 }
 
 

@@ -1,0 +1,139 @@
+"""Anki ``.apkg`` deck via genanki: one note per concept, in study order.
+
+Front: the English and Chinese names. Back: both summaries, the key relations (with why) and
+the interview questions. Re-importing a newer export updates the cards instead of duplicating
+them: the model id and deck id are fixed numbers and each note's guid is derived from the
+concept id alone. Anki renders fields as HTML, so every piece of pack text is HTML-escaped;
+the only markup is the fixed ``<ul>/<li>/<b>/<br>`` this module writes. Tags: ``kind::<kind>``,
+``section::<section>`` and the concept's own tags (spaces turned into ``_``).
+"""
+from __future__ import annotations
+
+import hashlib
+import html
+import io
+import re
+import time
+from typing import TYPE_CHECKING, Iterable
+
+from ..schema import DEFAULT_MINUTES, EDGE_TYPES, TARGET_FIRST
+
+if TYPE_CHECKING:
+    from ..pack import Pack
+
+#: Never change these: Anki matches a re-imported note type and deck by them.
+MODEL_ID = 1742016101
+DECK_ID_BASE = 1 << 30
+MODEL_NAME = "kg concept (bilingual)"
+FIELDS = ["Id", "Order", "Name", "NameZh", "Kind", "Section", "Summary", "SummaryZh", "Relations", "Questions"]
+MAX_RELATIONS = 12
+
+FRONT = """<div class="kind">{{Kind}}{{#Section}} · §{{Section}}{{/Section}}</div>
+<div class="name">{{Name}}</div>
+{{#NameZh}}<div class="name zh">{{NameZh}}</div>{{/NameZh}}"""
+BACK = """{{FrontSide}}
+<hr id="answer">
+<div class="summary">{{Summary}}</div>
+{{#SummaryZh}}<div class="summary zh">{{SummaryZh}}</div>{{/SummaryZh}}
+{{#Relations}}<h4>Relations</h4>{{Relations}}{{/Relations}}
+{{#Questions}}<h4>Interview questions</h4>{{Questions}}{{/Questions}}"""
+CSS = """.card { font-family: -apple-system, "Segoe UI", "Noto Sans CJK SC", sans-serif; font-size: 18px; text-align: left; }
+.name { font-size: 26px; font-weight: bold; text-align: center; }
+.zh { color: #555; }
+.kind { color: #888; font-size: 13px; text-align: center; }
+.summary { margin: 0.6em 0; }
+h4 { margin: 0.8em 0 0.3em; }"""
+
+
+def _tag(text: object) -> str:
+    return re.sub(r"\s+", "_", str(text).strip())
+
+
+def deck_id(name: str) -> int:
+    """A stable deck id for a deck name (Anki needs a 31-bit positive number)."""
+    return DECK_ID_BASE + int.from_bytes(hashlib.sha1(name.encode("utf-8")).digest()[:4], "big") % DECK_ID_BASE
+
+
+def _relations(pack: "Pack", node: str, lang: str) -> str:
+    from ..queries import group_relations, label, related
+
+    items = []
+    for title, members in group_relations(related(pack, node)):
+        for relation in members:
+            other = relation.neighbour
+            name = html.escape(label(pack, other, "en"))
+            zh = pack.graph.nodes[other].get("name_zh")
+            text = f"<b>{html.escape(title)}</b> {name}" + (f" ({html.escape(zh)})" if zh and zh != label(pack, other, "en") else "")
+            if relation.why:
+                text += f" — {html.escape(relation.why)}"
+            items.append(text)
+    if not items:
+        return ""
+    shown = items[:MAX_RELATIONS]
+    more = f"<li>… {len(items) - MAX_RELATIONS} more</li>" if len(items) > MAX_RELATIONS else ""
+    return "<ul>" + "".join(f"<li>{item}</li>" for item in shown) + more + "</ul>"
+
+
+def _questions(questions: list[dict]) -> str:
+    if not questions:
+        return ""
+    items = []
+    for question in questions:
+        parts = [f"<b>Q:</b> {html.escape(question.get('q', ''))}"]
+        if question.get("q_zh"):
+            parts.append(f"<b>问:</b> {html.escape(question['q_zh'])}")
+        parts.append(f"<b>A:</b> {html.escape(question.get('a', ''))}")
+        if question.get("a_zh"):
+            parts.append(f"<b>答:</b> {html.escape(question['a_zh'])}")
+        items.append("<li>" + "<br>".join(parts) + "</li>")
+    return "<ul>" + "".join(items) + "</ul>"
+
+
+def study_sequence(pack: "Pack", nodes: Iterable[str]) -> list[str]:
+    """The chosen concepts in study order (prerequisites first, guide order on ties)."""
+    import networkx as nx
+
+    chosen = set(nodes) & set(pack.graph)
+    sub = pack.study.subgraph(chosen)
+    try:
+        return list(nx.lexicographical_topological_sort(sub, key=lambda n: pack.order_key(n)))
+    except (nx.NetworkXUnfeasible, nx.NetworkXError):
+        return sorted(chosen, key=pack.order_key)  # a cyclic pack (check error): guide order still works
+
+
+def build_deck(pack: "Pack", nodes: Iterable[str] | None = None, lang: str = "en", deck_name: str | None = None):
+    """The genanki ``Deck`` (with its notes) for the chosen concepts."""
+    import genanki
+
+    model = genanki.Model(MODEL_ID, MODEL_NAME, fields=[{"name": f} for f in FIELDS],
+                          templates=[{"name": "Concept", "qfmt": FRONT, "afmt": BACK}], css=CSS,
+                          sort_field_index=FIELDS.index("Order"))
+    title = deck_name or "kg::" + str(pack.header.get("name") or "Deep learning concepts")
+    deck = genanki.Deck(deck_id(title), title, description=html.escape(str(pack.header.get("attribution", ""))))
+    order = study_sequence(pack, pack.graph if nodes is None else nodes)
+    for position, node in enumerate(order, 1):
+        data = pack.graph.nodes[node]
+        tags = [f"kind::{_tag(data.get('kind', 'unknown'))}"]
+        if data.get("section"):
+            tags.append(f"section::{_tag(data['section'])}")
+        tags.extend(_tag(tag) for tag in data.get("tags", []) if str(tag).strip())
+        fields = [
+            html.escape(node), f"{position:05d}",
+            html.escape(data.get("name") or node), html.escape(data.get("name_zh") or ""),
+            html.escape(data.get("kind") or ""), html.escape(data.get("section") or ""),
+            html.escape(data.get("summary") or ""), html.escape(data.get("summary_zh") or ""),
+            _relations(pack, node, lang), _questions(data.get("questions") or []),
+        ]
+        deck.add_note(genanki.Note(model=model, fields=fields, tags=list(dict.fromkeys(tags)),
+                                   guid=genanki.guid_for("kg-concept", node), due=position))
+    return deck
+
+
+def to_anki(pack: "Pack", nodes: Iterable[str] | None = None, lang: str = "en", timestamp: float | None = None) -> bytes:
+    """The ``.apkg`` file's bytes. ``timestamp`` (default now) is the notes' modification time:
+    Anki updates an existing note on import only when the incoming one is newer."""
+    import genanki
+
+    buffer = io.BytesIO()
+    genanki.Package(build_deck(pack, nodes, lang)).write_to_file(buffer, timestamp=timestamp if timestamp is not None else time.time())
+    return buffer.getvalue()
