@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 import networkx as nx
 
 from .problems import Problem
-from .schema import TARGET_FIRST
+from .schema import TARGET_FIRST, pack_languages
 
 if TYPE_CHECKING:
     from .pack import Pack
@@ -18,11 +18,12 @@ REDUNDANCY_LIMIT = 20_000
 def graph_problems(pack: "Pack") -> list[Problem]:
     """Problems visible only once every file is loaded and the graph is built."""
     graph, problems = pack.graph, []
+    check_zh = "zh" in pack_languages(pack.header)  # a pack declaring 'languages: en' is not asked for Chinese
     for node, data in graph.nodes(data=True):
         path, line, col = pack.where[node]
-        if not data.get("name_zh"):
+        if check_zh and not data.get("name_zh"):
             problems.append(Problem(path, line, col, "missing-name-zh", f"'{node}' has no Chinese name", "add 'name_zh: ...'"))
-        if not data.get("summary_zh"):
+        if check_zh and not data.get("summary_zh"):
             problems.append(Problem(path, line, col, "missing-summary-zh", f"'{node}' has no Chinese summary", "add 'summary_zh: ...'"))
         if graph.degree(node) == 0:
             problems.append(Problem(path, line, col, "isolated-concept", f"'{node}' has no edges",

@@ -108,7 +108,17 @@ REF_FIELDS = {"title": True, "authors": False, "year": False, "url": False}
 QUESTION_FIELDS = {"q": True, "a": True, "q_zh": False, "a_zh": False}
 EDGE_FIELDS = {"to": True, "why": False}
 #: Keys allowed in a file's optional header mapping ``pack:``.
-PACK_FIELDS = {"name", "format", "description", "license", "attribution", "source", "url"}
+PACK_FIELDS = {"name", "format", "description", "license", "attribution", "source", "url", "languages"}
+
+
+def pack_languages(header: dict) -> set[str]:
+    """The languages a pack declares in its header (``languages: en`` or ``en, zh``); both when not declared.
+
+    >>> sorted(pack_languages({})), sorted(pack_languages({"languages": "en"}))
+    (['en', 'zh'], ['en'])
+    """
+    declared = {part.strip().lower() for part in header.get("languages", "").replace(",", " ").split()}
+    return declared or {"en", "zh"}
 
 SECTION_PATTERN = re.compile(r"^\d+(?:\.\d+)*$")
 DEFAULT_MINUTES = 30

@@ -1,0 +1,195 @@
+"""Importing other people's concept graphs as packs: ``kg import metacademy DIR OUT``.
+
+Metacademy (https://metacademy.org, CC BY-SA 3.0) ships its graph as
+``concepts.jsonl`` (tag, title, summary, learn_time_hours, tags) and
+``dependencies.jsonl`` (concept requires requires, with a reason). The import:
+
+* turns each tag into an id (underscores become hyphens; anything that is still
+  not a valid id is reported and made kebab-case, kept unique);
+* keeps titles as ``name`` and summaries as ``summary`` (35 concepts have none:
+  they get a one-line placeholder, because ``summary`` is required);
+* turns ``learn_time_hours`` into whole ``minutes`` (at least 1);
+* gives ``kind: math`` to concepts whose subject areas are all mathematics,
+  ``kind: concept`` to the rest;
+* writes every dependency as ``requires`` with its reason as ``why``;
+* writes one file per subject area, each with the ``pack:`` header carrying the
+  name, licence, attribution and source, and ``languages: en`` because the data
+  has no Chinese, so that ``kg check`` does not warn about 974 missing
+  translations it cannot fix (see docs/pack-format.md).
+
+>>> import tempfile, pathlib, json
+>>> src = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (src / "concepts.jsonl").write_text(json.dumps({"tag": "a_b", "title": "A B", "summary": "S.", "learn_time_hours": 1.5, "tags": ["linearalgebra"]}) + "\\n"
+...                                         + json.dumps({"tag": "c", "title": "C", "summary": "", "learn_time_hours": 0.1, "tags": []}) + "\\n")
+>>> _ = (src / "dependencies.jsonl").write_text(json.dumps({"concept": "c", "requires": "a_b", "reason": "C uses A B"}) + "\\n")
+>>> report = import_metacademy(src, src / "pack")
+>>> report["concepts"], report["edges"]
+(2, 1)
+>>> from kg import load_pack
+>>> pack = load_pack(src / "pack")
+>>> [p.code for p in pack.problems], pack.graph.nodes["a-b"]["kind"], pack.graph.nodes["a-b"]["minutes"]
+([], 'math', 90)
+"""
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+from .fsutil import atomic_write
+from .schema import ID_MAX_LENGTH, ID_PATTERN
+
+METACADEMY_HEADER = {
+    "name": "Metacademy",
+    "format": "1",
+    "license": "CC BY-SA 3.0",
+    "attribution": ("Converted from the Metacademy concept graph (metacademy/metacademy-application, dev_utils/graph_data.json, "
+                    "2015 data) by kg import metacademy: tags became ids, reasons became why, hours became minutes."),
+    "source": "https://github.com/metacademy/metacademy-application",
+    "url": "https://creativecommons.org/licenses/by-sa/3.0/",
+    "languages": "en",
+}
+#: Metacademy subject areas that are pure mathematics: a concept with only these gets kind ``math``.
+MATH_AREAS = {"linearalgebra", "mvcalc", "probabilitytheor", "settheory", "diffgeom"}
+
+
+def _q(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    records = []
+    with open(path, encoding="utf-8") as stream:
+        for number, line in enumerate(stream, 1):
+            if line.strip():
+                try:
+                    records.append(json.loads(line))
+                except json.JSONDecodeError as err:
+                    raise ValueError(f"{path}:{number}: not JSON: {err.msg}") from None
+    return records
+
+
+def metacademy_id(tag: str) -> str:
+    """The pack id of a Metacademy tag.
+
+    >>> metacademy_id("convolutional_nets"), metacademy_id("Bayes__Net")
+    ('convolutional-nets', 'bayes-net')
+    """
+    candidate = tag.replace("_", "-")
+    if ID_PATTERN.match(candidate) and len(candidate) <= ID_MAX_LENGTH:
+        return candidate
+    return "-".join(re.findall(r"[a-z0-9]+", tag.lower()))[:ID_MAX_LENGTH].strip("-") or "concept"
+
+
+def import_metacademy(source: str | Path, out: str | Path) -> dict:
+    """Convert the Metacademy JSON-lines files in ``source`` into a pack folder ``out``; return counts and notes."""
+    source, out = Path(source), Path(out)
+    concepts = _read_jsonl(source / "concepts.jsonl")
+    dependencies = _read_jsonl(source / "dependencies.jsonl")
+    notes: list[str] = []
+    ids: dict[str, str] = {}
+    used: set[str] = set()
+    for record in concepts:
+        tag = record["tag"]
+        cid = metacademy_id(tag)
+        if cid != tag.replace("_", "-"):
+            notes.append(f"tag {tag!r} is not a valid id; it became {cid!r}")
+        base, number = cid, 2
+        while cid in used:
+            cid = f"{base}-{number}"[:ID_MAX_LENGTH]
+            number += 1
+        if tag in ids:
+            notes.append(f"tag {tag!r} appears twice; the second was imported as {cid!r}")
+        used.add(cid)
+        ids.setdefault(tag, cid)
+        record["_id"] = cid
+    requires: dict[str, list[tuple[str, str]]] = {}
+    seen_edges = set()
+    for dep in dependencies:
+        source_id, target_id = ids.get(dep["concept"]), ids.get(dep["requires"])
+        if source_id is None or target_id is None:
+            notes.append(f"dependency {dep['concept']} -> {dep['requires']} names an unknown tag; skipped")
+            continue
+        if (source_id, target_id) in seen_edges:
+            notes.append(f"dependency {dep['concept']} -> {dep['requires']} is listed twice; kept once")
+            continue
+        seen_edges.add((source_id, target_id))
+        requires.setdefault(source_id, []).append((target_id, " ".join((dep.get("reason") or "").split())))
+    by_area: dict[str, list[dict]] = {}
+    for record in concepts:
+        area = (record.get("tags") or ["other"])[0]
+        by_area.setdefault(re.sub(r"[^a-z0-9]+", "-", area.lower()).strip("-") or "other", []).append(record)
+    out.mkdir(parents=True, exist_ok=True)
+    header = ["pack:"] + [f"  {key}: {_q(value)}" for key, value in METACADEMY_HEADER.items()]
+    for area, records in sorted(by_area.items()):
+        lines = [f"# Metacademy concepts, subject area '{area}'. CC BY-SA 3.0; written by kg import metacademy.", *header, "concepts:"]
+        for record in sorted(records, key=lambda r: r["_id"]):
+            lines.extend(_concept_lines(record, requires.get(record["_id"], [])))
+        atomic_write(out / f"{area}.yaml", "\n".join(lines) + "\n")
+    atomic_write(out / "LICENSE.md", _LICENSE_NOTE)
+    return {"concepts": len(concepts), "edges": len(seen_edges), "files": len(by_area), "notes": notes, "path": str(out)}
+
+
+def _concept_lines(record: dict, edges: list[tuple[str, str]]) -> list[str]:
+    title = " ".join(str(record.get("title") or record["tag"]).split())
+    summary = " ".join(str(record.get("summary") or "").split())
+    if not summary:
+        summary = f"{title} (the Metacademy data has no summary for this concept)."
+    areas = [str(t) for t in record.get("tags") or []]
+    kind = "math" if areas and set(areas) <= MATH_AREAS else "concept"
+    hours = record.get("learn_time_hours")
+    lines = [f"  - id: {record['_id']}", f"    name: {_q(title)}", f"    kind: {kind}", f"    summary: {_q(summary)}"]
+    if areas:
+        lines.append(f"    tags: [{', '.join(_q(a) for a in areas)}]")
+    if isinstance(hours, (int, float)) and hours > 0:
+        lines.append(f"    minutes: {min(100000, max(1, round(hours * 60)))}")
+    if edges:
+        lines.append("    requires:")
+        for target, why in sorted(edges):
+            if why:
+                lines += [f"      - to: {target}", f"        why: {_q(why)}"]
+            else:
+                lines.append(f"      - {target}")
+    return lines
+
+
+_LICENSE_NOTE = """# Licence of this pack
+
+The concepts, summaries, prerequisite links, reasons and time estimates in this folder come from the
+Metacademy project (https://github.com/metacademy/metacademy-application, `dev_utils/graph_data.json`,
+2015 data) and are licensed under Creative Commons Attribution-ShareAlike 3.0
+(https://creativecommons.org/licenses/by-sa/3.0/). They were converted to the kg pack format by
+`kg import metacademy`: tags became ids, reasons became `why`, hours became whole `minutes`.
+Anything derived from this pack and shared must keep this attribution and licence.
+"""
+
+
+def cmd_import(args) -> int:
+    out = Path(args.out)
+    if out.exists() and any(out.iterdir()):
+        print(f"kg: {out} is not empty; give a new folder", file=sys.stderr)
+        return 2
+    source = Path(args.dir)
+    for name in ("concepts.jsonl", "dependencies.jsonl"):
+        if not (source / name).is_file():
+            print(f"kg: {source / name} not found (expected the Metacademy JSON-lines files)", file=sys.stderr)
+            return 2
+    try:
+        report = import_metacademy(source, out)
+    except (ValueError, KeyError) as err:
+        print(f"kg: {err}", file=sys.stderr)
+        return 1
+    for note in report["notes"]:
+        print(f"note: {note}", file=sys.stderr)
+    print(f"wrote {report['concepts']} concepts and {report['edges']} requires edges in {report['files']} files to {out}")
+    return 0
+
+
+def _arguments(parser) -> None:
+    parser.add_argument("source", choices=["metacademy"], help="format of the graph to import")
+    parser.add_argument("dir", metavar="DIR", help="folder with concepts.jsonl and dependencies.jsonl")
+    parser.add_argument("out", metavar="OUT", help="pack folder to write (must be new or empty)")
+
+
+COMMANDS = {"import": (cmd_import, "Convert another concept graph (metacademy) into a pack folder.", _arguments)}
