@@ -98,7 +98,8 @@ def did_you_mean(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str:
     >>> did_you_mean("varient-of", ["variant-of", "requires"])
     "did you mean 'variant-of'?"
     """
-    choices = choices if isinstance(choices, (list, tuple, set, frozenset, dict)) else list(choices)
+    # A dict is matched on its keys: rapidfuzz would otherwise compare against the dict's values.
+    choices = list(choices) if isinstance(choices, dict) or not isinstance(choices, (list, tuple, set, frozenset)) else choices
     if len(choices) > 200:  # difflib is quadratic-ish; rapidfuzz stays fast on 100k ids
         from rapidfuzz import fuzz, process
 
