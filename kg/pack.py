@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import os
+import stat
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -178,16 +179,25 @@ def _load(root: Path, limits: Limits, use_c: bool) -> Pack:
     for file in files:
         shown = _shown_path(file, base)
         try:
-            size = file.stat().st_size
-            if size > limits.max_file_bytes:
-                problems.append(Problem(shown, 1, 1, "limit-exceeded", f"file is {size:,} bytes; the limit is {limits.max_file_bytes:,}",
-                                        "split it into several files or raise the limit"))
+            # Opened without blocking and checked to be a regular file: a FIFO or a link to /dev/zero must not hang the load.
+            with os.fdopen(os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as stream:
+                info = os.fstat(stream.fileno())
+                if not stat.S_ISREG(info.st_mode):
+                    problems.append(Problem(shown, 1, 1, "io-error", "not a regular file (a device, pipe or socket)", "remove it from the pack"))
+                    continue
+                size = info.st_size
+                if size > limits.max_file_bytes:
+                    problems.append(Problem(shown, 1, 1, "limit-exceeded", f"file is {size:,} bytes; the limit is {limits.max_file_bytes:,}",
+                                            "split it into several files or raise the limit"))
+                    continue
+                total += size
+                if total > limits.max_pack_bytes:
+                    problems.append(Problem(shown, 1, 1, "limit-exceeded", f"the pack exceeds {limits.max_pack_bytes:,} bytes; this file and later ones are skipped"))
+                    break
+                data = stream.read(limits.max_file_bytes + 1)  # never more than the limit, even if the file grows meanwhile
+            if len(data) > limits.max_file_bytes:
+                problems.append(Problem(shown, 1, 1, "limit-exceeded", f"file grew past the limit of {limits.max_file_bytes:,} bytes while being read"))
                 continue
-            total += size
-            if total > limits.max_pack_bytes:
-                problems.append(Problem(shown, 1, 1, "limit-exceeded", f"the pack exceeds {limits.max_pack_bytes:,} bytes; this file and later ones are skipped"))
-                break
-            data = file.read_bytes()
         except OSError as err:
             problems.append(Problem(shown, 1, 1, "io-error", err.strerror or str(err)))
             continue
