@@ -95,8 +95,9 @@ def decode(data: bytes, path: str) -> tuple[str | None, list[Problem]]:
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as err:
-        line = data.count(b"\n", 0, err.start) + 1
-        col = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
+        # Count lines in the decoded text before the bad byte: in UTF-16 a 0x0A byte is often half of a character (上 is 0A 4E).
+        before = data[:err.start].decode(encoding, errors="replace")
+        line, col = _line_col(before, len(before))
         return None, [Problem(path, line, col, "bad-encoding", f"invalid {encoding.upper()} byte {data[err.start:err.start + 1]!r} at byte {err.start}",
                               "save the file as UTF-8")]
     bad = _FORBIDDEN_CHARS.search(text)
@@ -148,6 +149,8 @@ def parse(text: str, path: str, *, max_depth: int = 32, use_c: bool = True) -> D
     position = [(1, 1)]
     try:
         data = _build(loader, path, problems, max_depth, position)
+        if data == "":
+            data = None  # a file holding only '---' is an empty document, not a text value
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
