@@ -1,0 +1,441 @@
+"""Quiz: multiple-choice questions from the typed edges, plus the written interview questions.
+
+Library API (used by ``kg quiz`` and the app's Quiz tab)::
+
+    questions = make_quiz(pack, topic="lstm", count=10, seed=0, lang="en")
+    result = grade(questions[0], 2)          # choice: 0-based option index; recall: True/False (self-graded)
+    summary = score(results)                 # {"correct", "total", "percent"}
+    save_review("review.json", results)     # wrong answers added, right ones removed (atomic write)
+
+Each choice question comes from one written edge, asked forwards or backwards ("Which of these
+solves Overfitting?" / "Which problem does Dropout solve?"). Distractors have the same kind as
+the right answer and are checked against the graph: never the right answer, never the concept
+asked about, never a concept with any edge to it, and for "what must you know before X" never
+anything that comes before X in the study order. Everything random comes from one
+``random.Random(seed)``, and candidates are built in sorted order, so a seed gives the same quiz.
+
+>>> from kg import load_pack
+>>> pack = load_pack()
+>>> quiz = make_quiz(pack, count=5, seed=1)
+>>> [q.id for q in quiz] == [q.id for q in make_quiz(pack, count=5, seed=1)]
+True
+>>> all(grade(q, q.answer).correct for q in quiz if q.kind == "choice")
+True
+"""
+from __future__ import annotations
+
+import json
+import random
+import sys
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterable
+
+from .schema import KINDS, SECTION_PATTERN
+
+if TYPE_CHECKING:
+    from .pack import Pack
+
+Edge = tuple[str, str, str]
+
+#: (edge type, direction) -> prompt templates. "forward": the answer is the edge's source;
+#: "inverse": the answer is the edge's target. {x} is the concept asked about.
+PROMPTS: dict[tuple[str, str], dict[str, str]] = {
+    ("solves", "forward"): {"en": "Which of these solves {x}?", "zh": "以下哪一项可以解决“{x}”?"},
+    ("solves", "inverse"): {"en": "Which problem does {x} solve?", "zh": "“{x}”解决的是以下哪个问题?"},
+    ("variant-of", "forward"): {"en": "Which of these is a variant of {x}?", "zh": "以下哪一项是“{x}”的变体?"},
+    ("variant-of", "inverse"): {"en": "{x} is a variant of ...?", "zh": "“{x}”是以下哪一项的变体?"},
+    ("used-in", "forward"): {"en": "Which of these is used in {x}?", "zh": "以下哪一项用于“{x}”?"},
+    ("used-in", "inverse"): {"en": "{x} is used in ...?", "zh": "“{x}”用于以下哪一项?"},
+    ("requires", "inverse"): {"en": "What must you know before {x}?", "zh": "学习“{x}”之前必须先掌握什么?"},
+    ("requires", "forward"): {"en": "Which of these needs {x} first?", "zh": "以下哪一项需要先掌握“{x}”?"},
+}
+RECALL_SHARE = 4  # about one question in four is a written interview question
+
+
+@dataclass
+class Question:
+    """One quiz question. ``kind`` is "choice" (graded) or "recall" (an interview question, self-graded)."""
+
+    id: str
+    kind: str
+    prompt: str
+    options: list[str] = field(default_factory=list)
+    option_ids: list[str] = field(default_factory=list)
+    answer: int | None = None
+    answer_text: str = ""
+    explanation: str = ""
+    concept: str = ""
+    edge: Edge | None = None
+    lang: str = "en"
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["edge"] = list(self.edge) if self.edge else None
+        return data
+
+
+@dataclass
+class Result:
+    question: Question
+    response: int | bool | None
+    correct: bool
+
+    @property
+    def skipped(self) -> bool:
+        return self.response is None
+
+    def to_dict(self) -> dict:
+        q = self.question
+        given = q.options[self.response] if q.kind == "choice" and isinstance(self.response, int) and 0 <= self.response < len(q.options) else self.response
+        return {"id": q.id, "concept": q.concept, "kind": q.kind, "prompt": q.prompt, "your_answer": given,
+                "correct_answer": q.answer_text, "explanation": q.explanation, "correct": self.correct, "lang": q.lang}
+
+
+# ---------------------------------------------------------------- building questions
+
+
+def _name(pack: "Pack", node: str, lang: str) -> str:
+    data = pack.graph.nodes[node]
+    if lang == "zh":
+        return data.get("name_zh") or data.get("name") or node
+    return data.get("name") or node
+
+
+def topic_nodes(pack: "Pack", topic: str | None) -> set[str]:
+    """The concepts a topic covers: a guide section ("7" or "7.4"), a kind, a tag, or a concept
+    (its study plan and its direct neighbours). None means the whole pack."""
+    from .queries import related, study_order
+
+    graph = pack.graph
+    if not topic:
+        return set(graph)
+    text = topic.strip()
+    if SECTION_PATTERN.match(text):
+        found = {n for n, s in graph.nodes(data="section") if s and (s == text or s.startswith(text + "."))}
+        if found:
+            return found
+    if text.lower() in KINDS:
+        return {n for n, k in graph.nodes(data="kind") if k == text.lower()}
+    tagged = {n for n, tags in graph.nodes(data="tags") if tags and text.casefold() in {t.casefold() for t in tags}}
+    if tagged:
+        return tagged
+    focus = pack.resolve(text)  # raises UnknownConcept with suggestions
+    return {focus, *(s.id for s in study_order(pack, [focus]).steps), *(r.neighbour for r in related(pack, focus))}
+
+
+def _neighbours(pack: "Pack", node: str) -> set[str]:
+    graph = pack.graph
+    return set(graph._succ[node]) | set(graph._pred[node])
+
+
+def _correct_set(pack: "Pack", edge_type: str, direction: str, anchor: str) -> set[str]:
+    """Every concept that would be a right answer to the question about ``anchor``."""
+    graph = pack.graph
+    if direction == "forward":  # answers are sources x with x -[type]-> anchor
+        answers = {u for u, keyed in graph._pred[anchor].items() if edge_type in keyed}
+    else:  # answers are targets y with anchor -[type]-> y
+        answers = {v for v, keyed in graph._succ[anchor].items() if edge_type in keyed}
+    if edge_type == "requires":
+        import networkx as nx
+
+        # Anything learnt before it is arguably needed; anything learnt after it arguably needs it.
+        answers |= nx.ancestors(pack.study, anchor) if direction == "inverse" else nx.descendants(pack.study, anchor)
+    if edge_type in ("variant-of", "used-in"):  # chains: a variant of a variant is a variant
+        frontier = set(answers)
+        while frontier:
+            step = set()
+            for node in frontier:
+                nexts = graph._pred[node] if direction == "forward" else graph._succ[node]
+                step |= {n for n, keyed in nexts.items() if edge_type in keyed}
+            frontier = step - answers
+            answers |= frontier
+    return answers
+
+
+def distractors(pack: "Pack", edge_type: str, direction: str, anchor: str, answer: str, wanted: int = 3) -> list[str]:
+    """Candidates that are certainly wrong, of the same kind as ``answer``, sorted.
+
+    Concepts two steps from the one asked about are left out too when enough remain, since a
+    neighbour's neighbour is often a defensible answer that the graph merely does not state.
+    """
+    kind = pack.graph.nodes[answer].get("kind")
+    near = _neighbours(pack, anchor)
+    excluded = _correct_set(pack, edge_type, direction, anchor) | near | {anchor, answer}
+    pool = [n for n, k in pack.graph.nodes(data="kind") if k == kind and n not in excluded]
+    two_steps = set().union(*(_neighbours(pack, n) for n in near)) if near else set()
+    far = [n for n in pool if n not in two_steps]
+    return sorted(far if len(far) >= wanted else pool, key=pack.order_key)
+
+
+def _choice_candidates(pack: "Pack", nodes: set[str], lang: str) -> list[tuple[str, str, Edge, str, str]]:
+    """(question id, direction, edge, anchor, answer) for every edge touching the topic, sorted."""
+    found = []
+    for source, target, edge_type in sorted(pack.graph.edges(keys=True)):
+        if source not in nodes and target not in nodes:
+            continue
+        for direction in ("forward", "inverse"):
+            if (edge_type, direction) not in PROMPTS:
+                continue
+            anchor, answer = (target, source) if direction == "forward" else (source, target)
+            found.append((f"{edge_type}:{direction}:{source}>{target}", direction, (source, edge_type, target), anchor, answer))
+    return found
+
+
+def _build_choice(pack: "Pack", rng: random.Random, candidate, lang: str, options: int) -> Question | None:
+    from .queries import sentence, why
+
+    qid, direction, edge, anchor, answer = candidate
+    pool = distractors(pack, edge[1], direction, anchor, answer, options - 1)
+    if len(pool) < 2:
+        return None
+    wrong = rng.sample(pool, min(options - 1, len(pool)))
+    option_ids = wrong + [answer]
+    rng.shuffle(option_ids)
+    reason = why(pack, edge)
+    explanation = sentence(pack, edge, lang) + (f" — {reason}" if reason else "")
+    return Question(id=qid, kind="choice", prompt=PROMPTS[(edge[1], direction)][lang].format(x=_name(pack, anchor, lang)),
+                    options=[_name(pack, n, lang) for n in option_ids], option_ids=option_ids,
+                    answer=option_ids.index(answer), answer_text=_name(pack, answer, lang),
+                    explanation=explanation, concept=anchor, edge=edge, lang=lang)
+
+
+def _recall_questions(pack: "Pack", nodes: set[str], lang: str) -> list[Question]:
+    result = []
+    for node in sorted(nodes, key=pack.order_key):
+        data = pack.graph.nodes[node]
+        for number, item in enumerate(data.get("questions") or [], 1):
+            prompt = (item.get("q_zh") if lang == "zh" else None) or item.get("q", "")
+            answer = (item.get("a_zh") if lang == "zh" else None) or item.get("a", "")
+            result.append(Question(id=f"question:{node}:{number}", kind="recall", prompt=prompt, answer_text=answer,
+                                   explanation=data.get("summary_zh" if lang == "zh" else "summary") or data.get("summary", ""),
+                                   concept=node, lang=lang))
+    return result
+
+
+def make_quiz(pack: "Pack", topic: str | None = None, count: int = 10, seed: int = 0, lang: str = "en",
+              *, options: int = 4, recall: bool = True, ids: Iterable[str] | None = None) -> list[Question]:
+    """``count`` questions on ``topic`` (see :func:`topic_nodes`), the same for the same seed.
+
+    About one in four is a written interview question when ``recall`` is true. ``ids`` asks for
+    exactly those questions (e.g. a saved review list), in that order, whatever the topic.
+    """
+    rng = random.Random(seed)
+    wanted = list(dict.fromkeys(ids)) if ids is not None else None
+    nodes = set(pack.graph) if wanted is not None else topic_nodes(pack, topic)
+    candidates = _choice_candidates(pack, nodes, lang)
+    recalls = _recall_questions(pack, nodes, lang) if recall or wanted is not None else []
+    if wanted is not None:
+        by_id = {c[0]: c for c in candidates}
+        recall_by_id = {q.id: q for q in recalls}
+        chosen = []
+        for qid in wanted:
+            if qid in by_id:
+                built = _build_choice(pack, rng, by_id[qid], lang, options)
+                if built:
+                    chosen.append(built)
+            elif qid in recall_by_id:
+                chosen.append(recall_by_id[qid])
+        return chosen[:count] if count else chosen
+    rng.shuffle(candidates)
+    rng.shuffle(recalls)
+    n_recall = min(len(recalls), count // RECALL_SHARE)
+    choice: list[Question] = []
+    used_edges: set[Edge] = set()
+    for candidate in candidates:
+        if len(choice) >= count - n_recall:
+            break
+        if candidate[2] in used_edges:
+            continue
+        built = _build_choice(pack, rng, candidate, lang, options)
+        if built:
+            choice.append(built)
+            used_edges.add(candidate[2])
+    n_recall = min(len(recalls), count - len(choice))
+    quiz = choice + recalls[:n_recall]
+    rng.shuffle(quiz)
+    return quiz
+
+
+# ---------------------------------------------------------------- grading
+
+
+def grade(question: Question, response: int | bool | None) -> Result:
+    """Grade one answer: an option index (0-based) for a choice question, True/False for a
+    self-graded interview question, None for a skipped question (wrong)."""
+    if response is None:
+        return Result(question, None, False)
+    if question.kind == "choice":
+        index = int(response)
+        return Result(question, index, index == question.answer)
+    return Result(question, bool(response), bool(response))
+
+
+YES = {"y", "yes", "1", "true", "是", "对", "会"}
+NO = {"n", "no", "0", "false", "否", "不", "不会"}
+
+
+def parse_response(question: Question, text: str | None) -> int | bool | None:
+    """What a typed answer means: "2" or "b" (or the option's name) for a choice question,
+    "y"/"n" for an interview question; None when it means nothing (skip)."""
+    if text is None:
+        return None
+    value = text.strip()
+    if not value:
+        return None
+    if question.kind == "choice":
+        if value.isdigit() and 1 <= int(value) <= len(question.options):
+            return int(value) - 1
+        if len(value) == 1 and value.isalpha() and "a" <= value.lower() <= "z":
+            index = ord(value.lower()) - ord("a")
+            return index if index < len(question.options) else None
+        names = [option.casefold() for option in question.options]
+        return names.index(value.casefold()) if value.casefold() in names else None
+    lowered = value.casefold()
+    return True if lowered in YES else False if lowered in NO else None
+
+
+def score(results: Iterable[Result]) -> dict:
+    results = list(results)
+    correct = sum(r.correct for r in results)
+    return {"correct": correct, "total": len(results), "percent": round(100 * correct / len(results)) if results else 0}
+
+
+def review_list(results: Iterable[Result]) -> list[dict]:
+    """The wrong or skipped answers, as plain dicts (what the review file holds)."""
+    return [r.to_dict() for r in results if not r.correct]
+
+
+def load_review(path: str | Path) -> list[dict]:
+    """The items of a review file; an empty list if it does not exist or is not one."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    items = data.get("items") if isinstance(data, dict) else None
+    return [item for item in items or [] if isinstance(item, dict) and isinstance(item.get("id"), str)]
+
+
+def save_review(path: str | Path, results: Iterable[Result]) -> list[dict]:
+    """Merge this round into the review file: wrong answers are added (counting repeats), right
+    ones removed. Written with :func:`kg.fsutil.atomic_write`. Returns the new list."""
+    from .fsutil import atomic_write
+
+    results = list(results)
+    items = {item["id"]: item for item in load_review(path)}
+    for result in results:
+        qid = result.question.id
+        if result.correct:
+            items.pop(qid, None)
+        else:
+            entry = result.to_dict()
+            entry["times_wrong"] = int(items.get(qid, {}).get("times_wrong", 0)) + 1
+            items[qid] = entry
+    merged = list(items.values())
+    atomic_write(path, json.dumps({"format": 1, "items": merged}, ensure_ascii=False, indent=2) + "\n")
+    return merged
+
+
+# ---------------------------------------------------------------- the terminal
+
+
+def run_quiz(questions: list[Question], read: Callable[[str], str | None], write: Callable[[str], None],
+             *, pause: bool = False) -> list[Result]:
+    """Ask each question with ``read(prompt)`` (None or "q" stops), print with ``write``; grade.
+
+    With ``pause``, an interview question waits for Enter before showing its answer (one extra
+    ``read``), so that the user answers in their head first."""
+    results: list[Result] = []
+    zh = bool(questions) and questions[0].lang == "zh"
+    for number, question in enumerate(questions, 1):
+        write(f"\n[{number}/{len(questions)}] {question.prompt}")
+        if question.kind == "choice":
+            for index, option in enumerate(question.options, 1):
+                write(f"  {index}) {option}")
+            ask = f"{'你的答案' if zh else 'your answer'} (1-{len(question.options)}): "
+            text = read(ask)
+            while pause and text is not None and text.strip().lower() != "q" and parse_response(question, text) is None:
+                text = read(ask)  # at the terminal, a typo asks again instead of counting as wrong
+            if text is None or text.strip().lower() == "q":
+                break
+            result = grade(question, parse_response(question, text))
+            mark = ("✓ 正确" if zh else "✓ right") if result.correct else ("✗ 错误" if zh else "✗ wrong")
+            write(f"{mark} — {'答案' if zh else 'answer'}: {question.answer + 1}) {question.answer_text}")
+        else:
+            write(f"  ({'面试题' if zh else 'interview question'}: {question.concept})")
+            if pause and read("按回车查看答案 " if zh else "press Enter to see the answer ") is None:
+                break
+            write(f"{'参考答案' if zh else 'answer'}: {question.answer_text}")
+            text = read(f"{'你答对了吗' if zh else 'did you know it'}? [y/n]: ")
+            if text is None or text.strip().lower() == "q":
+                break
+            result = grade(question, parse_response(question, text))
+        if question.explanation:
+            write(f"  {question.explanation}")
+        results.append(result)
+    return results
+
+
+def cmd_quiz(args) -> int:
+    from .cli import _load
+
+    pack = _load(args)
+    ids = [item["id"] for item in load_review(args.retry)] if args.retry else None
+    questions = make_quiz(pack, topic=args.topic, count=args.count, seed=args.seed, lang=args.lang, ids=ids)
+    if not questions:
+        print("kg: no questions for this topic", file=sys.stderr)
+        return 1
+    if args.flashcards:
+        if args.json:
+            print(json.dumps([q.to_dict() for q in questions], ensure_ascii=False, indent=2))
+            return 0
+        for number, question in enumerate(questions, 1):
+            print(f"[{number}] {question.prompt}")
+            for index, option in enumerate(question.options, 1):
+                print(f"  {index}) {option}")
+            print(f"  → {question.answer_text}")
+            if question.explanation:
+                print(f"  {question.explanation}")
+            print()
+        return 0
+    if args.answers is not None:
+        given = iter([part for part in args.answers.split(",")])
+        read = lambda prompt: next(given, "")  # noqa: E731  (missing answers count as skipped)
+        write = print if not args.json else (lambda text: None)
+    else:
+        def read(prompt):
+            try:
+                return input(prompt)
+            except EOFError:
+                return None
+        write = print
+    results = run_quiz(questions, read, write, pause=args.answers is None)
+    summary = score(results)
+    wrong = review_list(results)
+    if args.review:
+        save_review(args.review, results)
+    if args.json:
+        print(json.dumps({"score": summary, "results": [r.to_dict() for r in results]}, ensure_ascii=False, indent=2))
+        return 0
+    zh = args.lang == "zh"
+    print(f"\n{'得分' if zh else 'score'}: {summary['correct']}/{summary['total']} ({summary['percent']}%)")
+    if wrong:
+        print(f"{'复习清单' if zh else 'review'}:")
+        for item in wrong:
+            print(f"  - {item['prompt']} → {item['correct_answer'] if item['kind'] == 'choice' else item['concept']}")
+    if args.review:
+        print(f"{'已保存到' if zh else 'saved to'} {args.review}", file=sys.stderr)
+    return 0
+
+
+def _arguments(command) -> None:
+    command.add_argument("--topic", metavar="X", help="a concept (its study plan and neighbours), a section like 7 or 7.4, a kind or a tag")
+    command.add_argument("--count", type=int, default=10, help="how many questions (default 10)")
+    command.add_argument("--seed", type=int, default=0, help="the same seed gives the same quiz")
+    command.add_argument("--answers", metavar="1,3,y", help="answer non-interactively: option numbers, y/n for interview questions")
+    command.add_argument("--review", metavar="FILE", help="add wrong answers to this JSON review list (right ones are removed)")
+    command.add_argument("--retry", metavar="FILE", help="ask the questions of a saved review list")
+    command.add_argument("--flashcards", action="store_true", help="print the questions with their answers, no grading")
+
+
+COMMANDS = {"quiz": (cmd_quiz, "Quiz yourself: questions from the graph's edges and interview questions, scored.", _arguments)}
