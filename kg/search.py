@@ -48,8 +48,10 @@ class SearchIndex:
         if len(best) < limit:
             from rapidfuzz import fuzz, process
 
-            for label, score, index in process.extract(needle, self.labels, scorer=fuzz.WRatio, limit=limit * 3, score_cutoff=60):
-                offer(self.owners[index], min(score, 74.0) * 0.99, label)
+            # Whole-label similarity (typos) and word-order-free similarity ("norm batch"); the best of both counts.
+            for scorer in (fuzz.QRatio, fuzz.token_sort_ratio):
+                for label, score, index in process.extract(needle, self.labels, scorer=scorer, limit=limit * 3, score_cutoff=65):
+                    offer(self.owners[index], score * 0.74, label)  # below every substring match, order kept
         ranked = sorted(best.values(), key=lambda hit: (-hit.score, self.pack.order_key(hit.id)))
         return ranked[:limit]
 
