@@ -209,7 +209,7 @@ def cmd_export(args) -> int:
     pack = _load(args)
     function, binary, suffix = EXPORTERS[args.format]
     nodes = select_nodes(pack, focus=args.focus, depth=args.depth, plan=_split(args.plan), known=_split(args.known))
-    options = {"lang": args.lang, "plan": _split(args.plan), "known": _split(args.known), "nodes_table": args.nodes}
+    options = {"lang": args.lang, "plan": _split(args.plan), "known": _split(args.known), "nodes_table": args.nodes, "focus": args.focus}
     code = function.__code__
     accepted = code.co_varnames[: code.co_argcount + code.co_kwonlyargcount]
     output = function(pack, nodes, **{key: value for key, value in options.items() if key in accepted})

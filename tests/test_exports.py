@@ -398,6 +398,15 @@ def test_markdown_hostile_text_renders_as_text(hostile, harmless):
     assert HOSTILE_URL not in sheet.replace("javascript:alert(1) ", "")  # the bad ref url is never a link
 
 
+def test_markdown_has_no_raw_angle_brackets_without_a_renderer(hostile):
+    """Runs even where markdown-it-py is missing: the only ``<`` written is a link destination ``<https://...>``."""
+    import re
+
+    for text in (to_markdown(hostile, select_nodes(hostile)), to_markdown(hostile, None, plan=["click"])):
+        assert re.findall(r"<(?!https?://)", text) == []
+        assert ">" not in re.sub(r"<https?://[^<>\s]*>", "", text).replace("—", "")
+
+
 def test_markdown_escape_examples():
     assert md_escape("a<b>&c") == "a&lt;b&gt;&amp;c"
     assert md_escape("[x](y)") == "\\[x\\](y)"
@@ -477,3 +486,60 @@ def test_anki_study_sequence_puts_prerequisites_first(pack):
     order = study_sequence(pack, select_nodes(pack, plan=["lstm"]))
     assert order.index("rnn") < order.index("lstm")
     assert [n.fields[0] for n in build_deck(pack, order).notes] == order
+
+
+# ---------------------------------------------------------------- HTML (the shared renderer), parsed as HTML
+
+
+def _html_parts(page: str):
+    parser = collect(page)
+    scripts = [attrs for tag, attrs in parser.tags if tag == "script"]
+    handlers = {(tag, name) for tag, attrs in parser.tags for name in attrs if name.startswith("on")}
+    links = {(tag, name, value) for tag, attrs in parser.tags for name, value in attrs.items()
+             if name in ("href", "src", "action", "formaction", "xlink:href")}
+    return scripts, handlers, links
+
+
+def _page_data(page: str) -> dict:
+    import re
+
+    block = re.search(r'<script type="application/json" id="kg-data">(.*?)</script>', page, re.S)
+    assert block, "the page carries its data as one JSON block"
+    return json.loads(block.group(1))
+
+
+@pytest.fixture(scope="module")
+def html_exporter():
+    if "html" not in EXPORTERS:
+        pytest.skip("kg.render is not available yet")
+    return EXPORTERS["html"][0]
+
+
+def test_html_is_one_offline_page_with_every_chosen_concept(pack, html_exporter):
+    nodes = select_nodes(pack)
+    page = html_exporter(pack, nodes)
+    assert page.startswith("<!DOCTYPE html>")
+    scripts, handlers, links = _html_parts(page)
+    assert not handlers and not links  # nothing loaded from anywhere, no inline handlers
+    assert all(not attrs.get("src") for attrs in scripts)
+    assert "Content-Security-Policy" in page and "default-src 'none'" in page
+    data = _page_data(page)
+    assert {n["id"] for n in data["nodes"]} == set(nodes)
+
+
+def test_html_hostile_pack_has_the_scripts_of_a_harmless_one(hostile, harmless, html_exporter):
+    bad = html_exporter(hostile, select_nodes(hostile), focus="click")
+    good = html_exporter(harmless, select_nodes(harmless), focus="click")
+    assert _html_parts(bad) == _html_parts(good)
+    assert "<img" not in bad and "alert(1)</script><script>" not in bad
+    data = _page_data(bad)
+    names = json.dumps(data, ensure_ascii=False)
+    assert "onerror=alert(2)" in names  # the text is there, as data
+
+
+def test_cli_html_export_with_focus_and_plan(tmp_path, html_exporter, capsys):
+    for extra in (["--focus", "relu"], ["--plan", "lstm"]):
+        target = tmp_path / "page.html"
+        assert main(["export", "--format", "html", *extra, "-o", str(target)]) == 0
+        page = target.read_text(encoding="utf-8")
+        assert page.startswith("<!DOCTYPE html>") and _page_data(page)["nodes"]

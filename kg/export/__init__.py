@@ -4,9 +4,11 @@
 function takes ``(pack, nodes, **options)`` where ``nodes`` is the set of concept ids to
 include (already chosen by ``--focus``/``--plan``) and returns ``str`` or ``bytes``.
 ``kg export`` passes only the options a function names among ``lang``, ``plan``,
-``known`` and ``nodes_table`` (``--nodes``).
+``known``, ``focus`` and ``nodes_table`` (``--nodes``).
 """
 from __future__ import annotations
+
+import importlib.util
 
 from .anki import to_anki
 from .csv import to_csv
@@ -27,6 +29,11 @@ EXPORTERS: dict[str, tuple] = {
     "markdown": (to_markdown, False, ".md"),
     "anki": (to_anki, True, ".apkg"),
 }
+
+if importlib.util.find_spec("kg.render") is not None:  # the renderer is shared with the app
+    from .html import to_html
+
+    EXPORTERS["html"] = (to_html, False, ".html")
 
 
 def select_nodes(pack, *, focus: str | None = None, depth: int = 1, plan: list[str] | None = None, known: list[str] | None = None) -> list[str]:
