@@ -1,0 +1,664 @@
+"""Drawing a set of concepts with vis-network: positions computed here, pack text passed only as data.
+
+Two consumers share one drawing script:
+
+* :func:`render_html` builds one standalone, offline HTML page (the HTML export and tests use it);
+* the Streamlit app mounts :data:`COMPONENT_HTML`, :data:`COMPONENT_CSS` and :func:`component_js`
+  as a Custom Component v2 and passes :func:`graph_data` as its data.
+
+Safety rules (see docs and issue "hostile packs"): no pack text is ever written into HTML markup or
+attributes. It travels as JSON — inside ``<script type="application/json">`` with ``<``, ``>``, ``&``
+and U+2028/U+2029 escaped, or as a component's data — and the page puts it on screen with
+``textContent`` or as vis-network labels drawn on a canvas. Tooltips are DOM elements filled with
+``textContent``, so they are plain text whatever they contain. Nodes and edges carry only a fixed list
+of attributes, and colours come from the tables below, never from the pack.
+
+Layout is deterministic and computed in Python (layered by study order for plans and whole graphs,
+rings around the focus for neighbourhoods); physics is off unless asked for, and at most
+:data:`MAX_NODES` concepts are drawn at once.
+
+This module imports neither streamlit nor pyvis: the vis-network script is read from ``kg/static``
+(vendored from pyvis's bundled copy) or, failing that, from pyvis's folder found with
+:func:`importlib.util.find_spec`, which does not import pyvis.
+
+>>> from kg import load_pack
+>>> pack = load_pack()
+>>> data = graph_data(pack, ["relu", "vanishing-gradient"], focus="relu")
+>>> sorted(n["id"] for n in data["nodes"]), [e["type"] for e in data["edges"]]
+(['relu', 'vanishing-gradient'], ['solves'])
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import importlib.util
+import json
+import math
+import re
+from collections import deque
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable
+
+from .schema import DEFAULT_MINUTES, EDGE_TYPES, KINDS, section_key
+
+if TYPE_CHECKING:
+    from .pack import Pack
+
+#: The most concepts drawn at once; above it the view is cut to the concepts nearest the focus.
+MAX_NODES = 300
+
+#: Node colour (background, border) by kind. Unknown kinds (only in broken packs) get the default.
+KIND_COLOURS: dict[str, tuple[str, str]] = {
+    "problem": ("#fca5a5", "#b91c1c"),
+    "concept": ("#c7d2fe", "#4338ca"),
+    "math": ("#e5e7eb", "#4b5563"),
+    "technique": ("#bbf7d0", "#15803d"),
+    "architecture": ("#fde68a", "#b45309"),
+    "model": ("#fdba74", "#c2410c"),
+    "layer": ("#a5f3fc", "#0e7490"),
+    "activation": ("#f5d0fe", "#a21caf"),
+    "loss": ("#fbcfe8", "#be185d"),
+    "optimizer": ("#d9f99d", "#4d7c0f"),
+    "metric": ("#bae6fd", "#0369a1"),
+    "paradigm": ("#ddd6fe", "#6d28d9"),
+    "framework": ("#fed7aa", "#9a3412"),
+    "tool": ("#d6d3d1", "#57534e"),
+    "application": ("#99f6e4", "#0f766e"),
+}
+DEFAULT_COLOUR = ("#f3f4f6", "#6b7280")
+
+#: Edge colour and dash pattern (False = solid) by type.
+EDGE_STYLES: dict[str, tuple[str, list[int] | bool]] = {
+    "requires": ("#6b7280", False),
+    "variant-of": ("#9333ea", [8, 5]),
+    "used-in": ("#2563eb", [2, 4]),
+    "solves": ("#16a34a", [12, 4, 2, 4]),
+}
+
+#: Interface words of the drawing, by language. Kind names are translated here too.
+TEXT: dict[str, dict[str, str]] = {
+    "en": {
+        "capped": "Showing {shown} of {total} concepts (the limit is {cap}): the ones nearest the focus. "
+                  "Narrow the view with the filters or a smaller depth.",
+        "empty": "Nothing to draw.",
+        "kinds": "Kinds",
+        "edges": "Edges",
+        "minutes": "{minutes} min",
+        "section": "section {section}",
+        "details_hint": "Click a concept to see its details.",
+    },
+    "zh": {
+        "capped": "显示 {total} 个概念中的 {shown} 个(上限 {cap}):离焦点最近的那些。请用筛选条件或更小的深度缩小视图。",
+        "empty": "没有可显示的内容。",
+        "kinds": "类型",
+        "edges": "关系",
+        "minutes": "{minutes} 分钟",
+        "section": "第 {section} 节",
+        "details_hint": "点击一个概念查看详情。",
+    },
+}
+KIND_NAMES_ZH: dict[str, str] = {
+    "problem": "问题", "concept": "概念", "math": "数学", "technique": "技术", "architecture": "架构",
+    "model": "模型", "layer": "层", "activation": "激活函数", "loss": "损失函数", "optimizer": "优化器",
+    "metric": "指标", "paradigm": "范式", "framework": "框架", "tool": "工具", "application": "应用",
+}
+EDGE_NAMES: dict[str, dict[str, str]] = {
+    "en": {"requires": "requires", "variant-of": "variant of", "used-in": "used in", "solves": "solves"},
+    "zh": {"requires": "需要", "variant-of": "变体", "used-in": "用于", "solves": "解决"},
+}
+
+LAYOUTS = ("auto", "layered", "radial")
+_LABEL_MAX = 32
+
+
+def kind_name(kind: str | None, lang: str = "en") -> str:
+    """The display name of a kind (the kind itself in English)."""
+    kind = kind or "?"
+    return KIND_NAMES_ZH.get(kind, kind) if lang == "zh" else kind
+
+
+def node_label(pack: "Pack", node: str, lang: str = "en") -> str:
+    data = pack.graph.nodes[node]
+    if lang == "zh":
+        return data.get("name_zh") or data.get("name") or node
+    return data.get("name") or node
+
+
+def chapter(section: str | None) -> str:
+    """The top-level part of a guide section: '7.4' -> '7'; '' when there is none."""
+    return (section or "").split(".", 1)[0]
+
+
+# --------------------------------------------------------------------------- choosing nodes
+
+def neighbourhood(pack: "Pack", focus: str, depth: int = 1, *, types: Iterable[str] | None = None,
+                  kinds: Iterable[str] | None = None, chapters: Iterable[str] | None = None) -> list[str]:
+    """The focus and every concept within ``depth`` edges of it (either direction), nearest first.
+
+    Only edges of ``types`` are followed and only concepts of ``kinds`` in ``chapters`` are entered
+    (``None`` means no filter); the focus itself is always included. Ties are in guide order.
+
+    >>> from kg import load_pack
+    >>> neighbourhood(load_pack(), "focal-loss", 1, types=["solves"])
+    ['focal-loss', 'class-imbalance']
+    """
+    graph = pack.graph
+    allowed = set(types) if types is not None else set(EDGE_TYPES)
+    kind_set = set(kinds) if kinds is not None else None
+    chapter_set = set(chapters) if chapters is not None else None
+
+    def admitted(node: str) -> bool:
+        data = graph.nodes[node]
+        if kind_set is not None and data.get("kind") not in kind_set:
+            return False
+        return chapter_set is None or chapter(data.get("section")) in chapter_set
+
+    seen = {focus}
+    order = [focus]
+    frontier = [focus]
+    for _ in range(max(0, int(depth))):
+        found: set[str] = set()
+        for node in frontier:
+            for other, keyed in graph._succ[node].items():
+                if other not in seen and any(t in allowed for t in keyed):
+                    found.add(other)
+            for other, keyed in graph._pred[node].items():
+                if other not in seen and any(t in allowed for t in keyed):
+                    found.add(other)
+        layer = sorted((n for n in found if admitted(n)), key=pack.order_key)
+        seen.update(layer)
+        order.extend(layer)
+        frontier = layer
+        if not frontier:
+            break
+    return order
+
+
+def cap_nodes(nodes: list[str], cap: int = MAX_NODES, focus: str | None = None) -> list[str]:
+    """At most ``cap`` of ``nodes``, keeping their order (nearest or earliest first) and the focus."""
+    unique = list(dict.fromkeys(nodes))
+    if len(unique) <= cap:
+        return unique
+    kept = unique[:cap]
+    if focus is not None and focus in unique and focus not in kept:
+        kept = [focus] + kept[: cap - 1]
+    return kept
+
+
+def view_edges(pack: "Pack", nodes: Iterable[str], types: Iterable[str] | None = None) -> list[tuple[str, str, str]]:
+    """Written edges (source, type, target) between the given concepts, in a stable order."""
+    keep = set(nodes)
+    allowed = set(types) if types is not None else set(EDGE_TYPES)
+    graph = pack.graph
+    edges = []
+    for source in sorted(keep):
+        for target, keyed in sorted(graph._succ[source].items()):
+            if target in keep:
+                edges.extend((source, edge_type, target) for edge_type in sorted(keyed) if edge_type in allowed)
+    return edges
+
+
+# --------------------------------------------------------------------------- layout
+
+def layered_positions(pack: "Pack", nodes: list[str], *, dx: float = 240.0, dy: float = 80.0,
+                      per_column: int = 18) -> dict[str, tuple[float, float]]:
+    """Columns by study order (left: learn first), rows ordered to follow their predecessors.
+
+    A node's column is the length of the longest study-order chain leading to it inside ``nodes``;
+    a cycle (only in a broken pack) is kept together in one column. Tall columns wrap.
+    """
+    import networkx as nx
+
+    keep = list(dict.fromkeys(nodes))
+    if not keep:
+        return {}
+    sub = pack.study.subgraph(keep)
+    condensed = nx.condensation(sub)
+    members = condensed.graph["mapping"]  # node -> component
+    comp_layer: dict[int, int] = {}
+    comp_key = {c: min(pack.order_key(n) for n in condensed.nodes[c]["members"]) for c in condensed}
+    for comp in nx.lexicographical_topological_sort(condensed, key=comp_key.__getitem__):
+        preds = list(condensed.predecessors(comp))
+        comp_layer[comp] = 1 + max(comp_layer[p] for p in preds) if preds else 0
+    layers: dict[int, list[str]] = {}
+    for node in keep:
+        layers.setdefault(comp_layer[members[node]], []).append(node)
+    positions: dict[str, tuple[float, float]] = {}
+    rank: dict[str, float] = {}
+    x = 0.0
+    for layer in sorted(layers):
+        column = layers[layer]
+
+        def bary(node: str) -> float:
+            ranks = [rank[p] for p in sub.predecessors(node) if p in rank]
+            return sum(ranks) / len(ranks) if ranks else math.inf
+
+        column.sort(key=lambda n: (bary(n), pack.order_key(n)))
+        wraps = max(1, math.ceil(len(column) / per_column))
+        height = math.ceil(len(column) / wraps)
+        for index, node in enumerate(column):
+            sub_column, row = divmod(index, height)
+            rows_here = min(height, len(column) - sub_column * height)
+            positions[node] = (round(x + sub_column * dx * 0.55, 1), round((row - (rows_here - 1) / 2) * dy, 1))
+            rank[node] = row
+        x += dx * (1 + 0.55 * (wraps - 1))
+    return positions
+
+
+def radial_positions(pack: "Pack", nodes: list[str], focus: str, *, ring: float = 230.0,
+                     spacing: float = 90.0) -> dict[str, tuple[float, float]]:
+    """The focus in the middle and one ring per distance; children sit near their parent's angle."""
+    keep = list(dict.fromkeys(nodes))
+    if focus not in keep:
+        return layered_positions(pack, keep)
+    inside = set(keep)
+    graph = pack.graph
+    distance = {focus: 0}
+    angle = {focus: 0.0}
+    parent: dict[str, str] = {}
+    queue = deque([focus])
+    while queue:
+        node = queue.popleft()
+        neighbours = {n for n in graph._succ[node] if n in inside} | {n for n in graph._pred[node] if n in inside}
+        for other in sorted(neighbours, key=pack.order_key):
+            if other not in distance:
+                distance[other] = distance[node] + 1
+                parent[other] = node
+                queue.append(other)
+    far = max(distance.values()) + 1
+    for node in keep:
+        distance.setdefault(node, far)
+    by_ring: dict[int, list[str]] = {}
+    for node in keep:
+        if node != focus:
+            by_ring.setdefault(distance[node], []).append(node)
+    positions = {focus: (0.0, 0.0)}
+    radius = 0.0
+    for level in sorted(by_ring):
+        members = by_ring[level]
+        members.sort(key=lambda n: (angle.get(parent.get(n, ""), math.inf), pack.order_key(n)))
+        radius = max(radius + ring * 0.75, level * ring, len(members) * spacing / (2 * math.pi))
+        count = len(members)
+        for index, node in enumerate(members):
+            theta = -math.pi / 2 + 2 * math.pi * index / count
+            angle[node] = (theta + math.pi / 2) % (2 * math.pi)
+            positions[node] = (round(radius * math.cos(theta), 1), round(radius * math.sin(theta), 1))
+    return positions
+
+
+def positions_for(pack: "Pack", nodes: list[str], *, focus: str | None = None, layout: str = "auto") -> dict[str, tuple[float, float]]:
+    """``auto``: rings around the focus when there is one, else layers by study order."""
+    if layout not in LAYOUTS:
+        raise ValueError(f"unknown layout {layout!r}; choose one of {', '.join(LAYOUTS)}")
+    if layout == "radial" or (layout == "auto" and focus is not None and focus in nodes):
+        if focus is None:
+            return layered_positions(pack, nodes)
+        return radial_positions(pack, nodes, focus)
+    return layered_positions(pack, nodes)
+
+
+# --------------------------------------------------------------------------- data for the page
+
+def _shorten(text: str, limit: int = _LABEL_MAX) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def node_tooltip(pack: "Pack", node: str, lang: str = "en") -> str:
+    """Plain text: both names, kind and section, minutes, and the summary in ``lang``."""
+    data = pack.graph.nodes[node]
+    words = TEXT[lang]
+    names = data.get("name") or node
+    if data.get("name_zh"):
+        names += f" · {data['name_zh']}"
+    facts = [kind_name(data.get("kind"), lang)]
+    if data.get("section"):
+        facts.append(words["section"].format(section=data["section"]))
+    facts.append(words["minutes"].format(minutes=data.get("minutes", DEFAULT_MINUTES)))
+    summary = (data.get("summary_zh") if lang == "zh" else None) or data.get("summary") or ""
+    return f"{names}\n{' · '.join(facts)}\n\n{summary}".strip()
+
+
+def edge_tooltip(pack: "Pack", edge: tuple[str, str, str], lang: str = "en") -> str:
+    """Plain text: the edge as a sentence, then its ``why``."""
+    source, edge_type, target = edge
+    sentence = EDGE_TYPES[edge_type][lang].format(a=node_label(pack, source, lang), b=node_label(pack, target, lang))
+    why = pack.graph.edges[source, target, edge_type].get("why", "")
+    return f"{sentence}\n{why}".strip()
+
+
+def legend(lang: str = "en", kinds: Iterable[str] | None = None, types: Iterable[str] | None = None) -> dict:
+    """The legend entries for the kinds and edge types present (all when not given)."""
+    kind_list = [k for k in KINDS if kinds is None or k in set(kinds)]
+    type_list = [t for t in EDGE_TYPES if types is None or t in set(types)]
+    return {
+        "kinds_title": TEXT[lang]["kinds"],
+        "edges_title": TEXT[lang]["edges"],
+        "kinds": [{"label": kind_name(k, lang), "color": KIND_COLOURS[k][0], "border": KIND_COLOURS[k][1]} for k in kind_list],
+        "edges": [{"label": EDGE_NAMES[lang][t], "color": EDGE_STYLES[t][0], "dashes": EDGE_STYLES[t][1]} for t in type_list],
+    }
+
+
+def graph_data(pack: "Pack", nodes: Iterable[str], *, focus: str | None = None, lang: str = "en",
+               layout: str = "auto", physics: bool = False, types: Iterable[str] | None = None,
+               highlight: Iterable[tuple[str, str, str]] = (), cap: int = MAX_NODES, height: int = 600,
+               details: bool = False) -> dict:
+    """Everything the drawing script needs, as JSON-ready data with a fixed set of attributes.
+
+    ``nodes`` is ordered nearest-first (or in study order); above ``cap`` the first ``cap`` are kept
+    and ``notice`` says so. ``highlight`` edges (and their ends) are drawn thicker.
+    """
+    lang = lang if lang in TEXT else "en"
+    wanted = [n for n in dict.fromkeys(nodes) if n in pack.graph]
+    if focus is not None and focus not in pack.graph:
+        focus = None
+    shown = cap_nodes(wanted, cap, focus)
+    notice = TEXT[lang]["capped"].format(shown=len(shown), total=len(wanted), cap=cap) if len(shown) < len(wanted) else ""
+    if not shown:
+        notice = TEXT[lang]["empty"]
+    positions = positions_for(pack, shown, focus=focus if focus in shown else None, layout=layout)
+    highlighted = set(highlight)
+    hot_nodes = {n for edge in highlighted for n in (edge[0], edge[2])}
+    graph = pack.graph
+    node_list = []
+    kinds_present = []
+    for node in shown:
+        data = graph.nodes[node]
+        kind = data.get("kind")
+        background, border = KIND_COLOURS.get(kind, DEFAULT_COLOUR)
+        if kind in KIND_COLOURS:
+            kinds_present.append(kind)
+        x, y = positions.get(node, (0.0, 0.0))
+        entry = {
+            "id": node,
+            "label": _shorten(node_label(pack, node, lang)),
+            "title": node_tooltip(pack, node, lang),
+            "x": x,
+            "y": y,
+            "color": background,
+            "border": border,
+            "size": 22 if node == focus else (18 if node in hot_nodes else 14),
+            "focus": node == focus,
+        }
+        if details:
+            entry["details"] = {
+                "name": data.get("name") or node,
+                "name_zh": data.get("name_zh") or "",
+                "kind": kind_name(kind, lang),
+                "section": data.get("section") or "",
+                "summary": data.get("summary") or "",
+                "summary_zh": data.get("summary_zh") or "",
+            }
+        node_list.append(entry)
+    edge_list = []
+    for index, edge in enumerate(view_edges(pack, shown, types)):
+        source, edge_type, target = edge
+        colour, dashes = EDGE_STYLES[edge_type]
+        edge_list.append({
+            "id": f"e{index}",
+            "from": source,
+            "to": target,
+            "type": edge_type,
+            "title": edge_tooltip(pack, edge, lang),
+            "color": colour,
+            "dashes": dashes,
+            "width": 3.5 if edge in highlighted else 1.5,
+        })
+    return {
+        "nodes": node_list,
+        "edges": edge_list,
+        "focus": focus if focus in shown else None,
+        "physics": bool(physics),
+        "height": int(height),
+        "notice": notice,
+        "total": len(wanted),
+        "shown": len(shown),
+        "legend": legend(lang, kinds_present, {e["type"] for e in edge_list}),
+        "hint": TEXT[lang]["details_hint"],
+    }
+
+
+def script_json(data) -> str:
+    """JSON safe to place inside ``<script type="application/json">``: no ``<``, ``>``, ``&``, U+2028/9.
+
+    >>> script_json({"a": "</script><b>&\\u2028"})
+    '{"a":"\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e\\\\u0026\\\\u2028"}'
+    """
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    for raw, escaped in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(raw, escaped)
+    return text
+
+
+# --------------------------------------------------------------------------- scripts and pages
+
+def vis_network_path() -> Path:
+    """The vis-network script: the vendored copy in ``kg/static``, else pyvis's bundled one."""
+    vendored = Path(__file__).resolve().parent / "static" / "vis-network.min.js"
+    if vendored.is_file():
+        return vendored
+    spec = importlib.util.find_spec("pyvis")  # finds the folder without importing pyvis
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        for candidate in sorted(Path(folder).glob("lib/vis-9*/vis-network.min.js"), reverse=True):
+            return candidate
+    raise FileNotFoundError("vis-network.min.js was found neither in kg/static nor in pyvis")
+
+
+@lru_cache(maxsize=1)
+def vis_network_js() -> str:
+    """vis-network's source, without its source-map comment (no request for a .map file)."""
+    text = vis_network_path().read_text(encoding="utf-8")
+    text = re.sub(r"\n//# sourceMappingURL=\S*\s*$", "\n", text)
+    if re.search(r"</script|<!--", text, re.IGNORECASE):
+        raise ValueError("vis-network.min.js cannot be inlined: it contains '</script' or '<!--'")
+    return text
+
+
+def _vis_module() -> str:
+    """vis-network run as a CommonJS module inside a closure: ``VIS`` holds it, no global is set."""
+    return ("const VIS = (() => { const module = { exports: {} }; const exports = module.exports; const define = undefined;\n"
+            + vis_network_js() + "\n;return module.exports; })();\n")
+
+
+#: The drawing script shared by the standalone page and the Streamlit component.
+DRAW_JS = r"""
+function kgDraw(vis, root, data, onSelect) {
+  root.textContent = "";
+  const make = (tag, cls, text) => {
+    const el = document.createElement(tag);
+    if (cls) el.className = cls;
+    if (text !== undefined) el.textContent = String(text);
+    return el;
+  };
+  const safeColour = (c) => (/^#[0-9a-f]{6}$/i.test(String(c)) ? String(c) : "#9ca3af");
+  const notice = make("div", "kg-notice", data.notice || "");
+  notice.hidden = !data.notice;
+  const canvas = make("div", "kg-canvas");
+  canvas.style.height = Math.max(200, Number(data.height) || 600) + "px";
+  const legend = make("div", "kg-legend");
+  const lg = data.legend || { kinds: [], edges: [] };
+  if (lg.kinds.length) legend.append(make("b", "kg-legend-title", lg.kinds_title));
+  for (const item of lg.kinds) {
+    const key = make("span", "kg-key");
+    const swatch = make("i", "kg-swatch");
+    swatch.style.background = safeColour(item.color);
+    swatch.style.borderColor = safeColour(item.border);
+    key.append(swatch, document.createTextNode(String(item.label)));
+    legend.append(key);
+  }
+  if (lg.edges.length) legend.append(make("b", "kg-legend-title", lg.edges_title));
+  for (const item of lg.edges) {
+    const key = make("span", "kg-key");
+    const line = make("i", "kg-line");
+    line.style.borderTopColor = safeColour(item.color);
+    line.style.borderTopStyle = item.dashes ? "dashed" : "solid";
+    key.append(line, document.createTextNode(String(item.label)));
+    legend.append(key);
+  }
+  root.append(notice, canvas, legend);
+  const tip = (text) => make("div", "kg-tip", text);
+  const nodes = new vis.DataSet((data.nodes || []).map((n) => ({
+    id: String(n.id), label: String(n.label), title: tip(n.title),
+    x: Number(n.x) || 0, y: Number(n.y) || 0, size: Number(n.size) || 14, shape: "dot",
+    borderWidth: n.focus ? 4 : 1.5,
+    color: { background: safeColour(n.color), border: safeColour(n.border),
+             highlight: { background: safeColour(n.color), border: "#111827" },
+             hover: { background: safeColour(n.color), border: "#111827" } },
+    font: { size: n.focus ? 18 : 14, color: "#111827", strokeWidth: 3, strokeColor: "#ffffff",
+            bold: { color: "#111827" } },
+  })));
+  const edges = new vis.DataSet((data.edges || []).map((e) => ({
+    id: String(e.id), from: String(e.from), to: String(e.to), title: tip(e.title),
+    color: { color: safeColour(e.color), highlight: safeColour(e.color), hover: safeColour(e.color) },
+    dashes: Array.isArray(e.dashes) ? e.dashes.map(Number) : false, width: Number(e.width) || 1.5,
+    arrows: { to: { enabled: true, scaleFactor: 0.6 } },
+  })));
+  const options = {
+    autoResize: true,
+    physics: { enabled: !!data.physics, stabilization: { iterations: 200, fit: true },
+               barnesHut: { springLength: 140, avoidOverlap: 0.2 } },
+    layout: { improvedLayout: false, randomSeed: 7 },
+    interaction: { hover: true, tooltipDelay: 120, keyboard: false, navigationButtons: false, multiselect: false },
+    edges: { smooth: false, selectionWidth: 1.5 },
+    nodes: { shape: "dot" },
+  };
+  const network = new vis.Network(canvas, { nodes, edges }, options);
+  canvas.dataset.nodes = String(nodes.length);
+  network.once("afterDrawing", () => { canvas.dataset.drawn = "1"; });
+  if (data.focus) { try { network.selectNodes([String(data.focus)]); } catch (err) { /* focus not drawn */ } }
+  network.on("click", (params) => {
+    if (params.nodes && params.nodes.length) onSelect(String(params.nodes[0]));
+  });
+  canvas.__kgNetwork = network;
+  root.__kgNetwork = network;
+  return network;
+}
+"""
+
+#: Styles of the drawing (tooltips need ``position: absolute``; vis-network's own CSS is not used).
+DRAW_CSS = r"""
+.kg-root { font-family: system-ui, -apple-system, "Segoe UI", "Noto Sans", "PingFang SC", sans-serif; color: #111827; }
+.kg-canvas { position: relative; width: 100%; background: #ffffff; border: 1px solid #e5e7eb; border-radius: 8px; }
+.kg-notice { margin: 0 0 6px 0; padding: 6px 10px; background: #fef3c7; border: 1px solid #f59e0b; border-radius: 6px; font-size: 13px; }
+.kg-legend { display: flex; flex-wrap: wrap; align-items: center; gap: 4px 12px; margin-top: 6px; font-size: 12px; color: #374151; }
+.kg-legend-title { font-weight: 600; }
+.kg-key { white-space: nowrap; }
+.kg-swatch { display: inline-block; width: 10px; height: 10px; border-radius: 50%; border: 1.5px solid; margin-right: 4px; vertical-align: middle; }
+.kg-line { display: inline-block; width: 26px; height: 0; border-top-width: 2px; margin-right: 4px; vertical-align: middle; }
+div.vis-tooltip { position: absolute; visibility: hidden; z-index: 5; pointer-events: none; max-width: 380px;
+  padding: 6px 9px; white-space: pre-wrap; font-size: 13px; line-height: 1.35; color: #111827;
+  background: #fffdf2; border: 1px solid #d1d5db; border-radius: 5px; box-shadow: 0 2px 6px rgba(0,0,0,.15); }
+.kg-tip { white-space: pre-wrap; }
+"""
+
+#: The Streamlit component's markup: one empty root, filled by the script.
+COMPONENT_HTML = '<div class="kg-root"></div>'
+COMPONENT_CSS = DRAW_CSS
+
+
+@lru_cache(maxsize=1)
+def component_js() -> str:
+    """The ES module of the Streamlit Custom Component v2: draws ``data`` and reports clicks."""
+    return _vis_module() + DRAW_JS + r"""
+export default function (component) {
+  const { data, parentElement, setTriggerValue } = component;
+  let root = parentElement.querySelector(".kg-root");
+  if (!root) {
+    root = document.createElement("div");
+    root.className = "kg-root";
+    parentElement.appendChild(root);
+  }
+  if (!data || !data.nodes) { root.textContent = ""; return; }
+  const network = kgDraw(VIS, root, data, (id) => setTriggerValue("clicked", id));
+  return () => { try { network.destroy(); } catch (err) { /* already gone */ } };
+}
+"""
+
+
+_PAGE_JS = r"""
+(function () {
+  const data = JSON.parse(document.getElementById("kg-data").textContent);
+  if (data.title) document.title = String(data.title);
+  document.getElementById("kg-title").textContent = data.title || "";
+  const panel = document.getElementById("kg-details");
+  const show = (id) => {
+    panel.textContent = "";
+    const node = (data.nodes || []).find((n) => n.id === id);
+    if (!node || !node.details) { panel.textContent = data.hint || ""; return; }
+    const d = node.details;
+    const add = (tag, text) => { if (text) { const el = document.createElement(tag); el.textContent = String(text); panel.append(el); } };
+    add("h2", d.name);
+    add("h3", d.name_zh);
+    add("p", [d.kind, d.section].filter(Boolean).join(" · "));
+    add("p", d.summary);
+    add("p", d.summary_zh);
+  };
+  show(data.focus);
+  const network = kgDraw(VIS, document.getElementById("kg-graph"), data, show);
+  window.kgNetwork = network;
+})();
+"""
+
+_PAGE = """<!DOCTYPE html>
+<html lang="{lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src {hashes}; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'">
+<meta name="referrer" content="no-referrer">
+<title>kg</title>
+<style>
+body {{ margin: 16px; font-family: system-ui, -apple-system, "Segoe UI", "Noto Sans", "PingFang SC", sans-serif; color: #111827; }}
+#kg-title {{ font-size: 20px; margin: 0 0 10px 0; }}
+#kg-main {{ display: flex; gap: 16px; align-items: flex-start; }}
+#kg-graph {{ flex: 3; min-width: 0; }}
+#kg-details {{ flex: 1; min-width: 220px; font-size: 14px; line-height: 1.45; white-space: pre-wrap; }}
+#kg-details h2 {{ font-size: 18px; margin: 0; }}
+#kg-details h3 {{ font-size: 15px; margin: 2px 0 8px 0; font-weight: 500; color: #374151; }}
+{css}
+</style>
+</head>
+<body>
+<h1 id="kg-title"></h1>
+<div id="kg-main"><div id="kg-graph" class="kg-root"></div><div id="kg-details"></div></div>
+<script type="application/json" id="kg-data">{data}</script>
+<script>{script}</script>
+</body>
+</html>
+"""
+
+
+def _csp_hash(script: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+def render_html(pack: "Pack", nodes: Iterable[str], *, focus: str | None = None, lang: str = "en",
+                layout: str = "auto", physics: bool = False, title: str | None = None,
+                types: Iterable[str] | None = None, highlight: Iterable[tuple[str, str, str]] = (),
+                cap: int = MAX_NODES, height: int = 720) -> str:
+    """One standalone, offline HTML page drawing ``nodes`` (nearest/earliest first) and their edges.
+
+    The page loads nothing from anywhere: vis-network is inlined, and a Content-Security-Policy
+    allows only this page's own script (by hash) and no requests at all. ``title`` and every pack
+    text reach the page only inside the JSON data block and are shown with ``textContent``.
+    Clicking a concept shows its names, kind, section and both summaries beside the graph.
+
+    >>> from kg import load_pack
+    >>> page = render_html(load_pack(), ["relu", "vanishing-gradient"], focus="relu", title="<b>x</b>")
+    >>> page.startswith("<!DOCTYPE html>") and "<b>x</b>" not in page and "cdn" not in page.lower()
+    True
+    """
+    data = graph_data(pack, nodes, focus=focus, lang=lang, layout=layout, physics=physics, types=types,
+                      highlight=highlight, cap=cap, height=height, details=True)
+    data["title"] = title or ""
+    script = _vis_module() + DRAW_JS + _PAGE_JS
+    return _PAGE.format(lang="zh-Hans" if lang == "zh" else "en", hashes=_csp_hash(script), css=DRAW_CSS,
+                        data=script_json(data), script=script)
+
+
+__all__ = [
+    "COMPONENT_CSS", "COMPONENT_HTML", "EDGE_STYLES", "KIND_COLOURS", "MAX_NODES", "cap_nodes", "chapter",
+    "component_js", "graph_data", "layered_positions", "legend", "neighbourhood", "positions_for",
+    "radial_positions", "render_html", "script_json", "view_edges", "vis_network_js",
+]
