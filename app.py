@@ -1,0 +1,718 @@
+"""kg explorer: a bilingual (English / 中文) Streamlit view of a concept pack.
+
+Run: ``streamlit run app.py`` (the shipped graph), ``streamlit run app.py -- --graph PATH``,
+or ``KG_GRAPH=PATH streamlit run app.py``; another pack can also be uploaded in the sidebar.
+
+The script reads top to bottom: configuration and words, loading (cached), session state and the
+URL, the sidebar, then one section per tab. All answers come from the ``kg`` library; this file
+only lays them out. Pack text is shown as escaped Markdown, table cells or component data — never
+as HTML — and the graph is drawn by ``kg.render``'s Custom Component v2 with physics off.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from kg import load_pack
+from kg.errors import KgError, UnknownConcept
+from kg.pack import Limits, default_pack_path, find_pack_files
+from kg.problems import count_by_severity
+from kg.queries import connect, fringe, group_relations, related, sentence, study_order
+from kg.schema import DEFAULT_MINUTES, EDGE_TYPES, ID_PATTERN, KINDS, section_key
+from kg.search import search
+from kg import render
+
+st.set_page_config(page_title="kg · deep-learning concepts", page_icon="🧭", layout="wide")
+
+# --------------------------------------------------------------------------- words
+
+TABS = ("explore", "plan", "connect", "checks")
+LANGS = {"en": "English", "zh": "中文"}
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MAX_KNOWN_BYTES = 256 * 1024
+GRAPH_HEIGHT = 560
+
+WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "title": "kg · deep-learning concepts",
+        "language": "Language / 语言",
+        "pack": "Pack",
+        "pack_stats": "{concepts} concepts, {edges} edges · {errors} errors, {warnings} warnings",
+        "upload": "Open another pack (.yaml or .zip)",
+        "upload_help": "At most {mb} MB. A zip is unpacked safely: no paths outside its folder, no links, size limits.",
+        "upload_bad": "The uploaded pack could not be opened: {error}",
+        "using_upload": "Showing the uploaded pack {name}. Remove the file to go back.",
+        "search": "Search concepts",
+        "search_help": "English or Chinese name, alias or id; typos are fine.",
+        "no_hits": "No concept matches.",
+        "tab_explore": "Explore",
+        "tab_plan": "Study plan",
+        "tab_connect": "Connect",
+        "tab_checks": "Checks",
+        "depth": "Depth (hops)",
+        "whole": "Whole graph",
+        "physics": "Physics (slow on big graphs)",
+        "filters": "Filters",
+        "edge_types": "Edge types",
+        "kinds": "Kinds",
+        "chapters": "Guide sections",
+        "too_big": "The whole graph has {total} concepts, more than the {cap} drawn at once: showing the focus neighbourhood instead.",
+        "kind": "Kind",
+        "section": "Section",
+        "minutes": "Study time",
+        "min": "{m} min",
+        "relations": "Relations",
+        "no_relations": "No relations.",
+        "questions": "Interview questions",
+        "answer": "Answer",
+        "refs": "References",
+        "no_focus": "This pack has no concepts to show.",
+        "targets": "What do you want to learn?",
+        "known": "Concepts you already know",
+        "plan_empty": "Choose one or more targets to get a study plan.",
+        "plan_total": "{steps} steps · about {time}",
+        "plan_done": "You already know everything these targets need.",
+        "tick": "Tick a step when you know it: it moves to your known concepts and the plan shrinks.",
+        "target": "target",
+        "why_step": "needed because",
+        "download_plan": "Download the plan (Markdown)",
+        "next": "What can I learn next",
+        "next_help": "Concepts whose prerequisites you all know.",
+        "focus_btn": "Focus",
+        "add_btn": "Plan",
+        "known_down": "Download known concepts (JSON)",
+        "known_up": "Load known concepts (JSON)",
+        "known_bad": "That file is not a known-concepts file: {error}",
+        "known_loaded": "Loaded {n} known concepts.",
+        "from": "From",
+        "to": "To",
+        "same": "Choose two different concepts.",
+        "no_path": "These two concepts are not connected.",
+        "path_n": "Connection {n}",
+        "checks_clean": "No problems: the pack is clean.",
+        "checks_summary": "{errors} errors, {warnings} warnings, {infos} notes",
+        "col_severity": "severity", "col_code": "code", "col_where": "file:line", "col_message": "message", "col_hint": "hint",
+        "query_error": "This view cannot be computed on this pack: {error}",
+        "hours": "{h} h {m} min",
+    },
+    "zh": {
+        "title": "kg · 深度学习概念图谱",
+        "language": "Language / 语言",
+        "pack": "概念包",
+        "pack_stats": "{concepts} 个概念,{edges} 条关系 · {errors} 个错误,{warnings} 个警告",
+        "upload": "打开其他概念包(.yaml 或 .zip)",
+        "upload_help": "最大 {mb} MB。zip 会被安全解压:不允许越出目录的路径、链接,并限制大小。",
+        "upload_bad": "无法打开上传的概念包:{error}",
+        "using_upload": "正在显示上传的概念包 {name}。移除文件即可返回。",
+        "search": "搜索概念",
+        "search_help": "英文名、中文名、别名或 id;允许拼写错误。",
+        "no_hits": "没有匹配的概念。",
+        "tab_explore": "探索",
+        "tab_plan": "学习计划",
+        "tab_connect": "关联",
+        "tab_checks": "检查",
+        "depth": "深度(跳数)",
+        "whole": "整个图谱",
+        "physics": "物理模拟(大图较慢)",
+        "filters": "筛选",
+        "edge_types": "关系类型",
+        "kinds": "类型",
+        "chapters": "指南章节",
+        "too_big": "整个图谱有 {total} 个概念,超过一次最多显示的 {cap} 个:改为显示焦点邻域。",
+        "kind": "类型",
+        "section": "章节",
+        "minutes": "学习时间",
+        "min": "{m} 分钟",
+        "relations": "关系",
+        "no_relations": "没有关系。",
+        "questions": "面试题",
+        "answer": "答案",
+        "refs": "参考文献",
+        "no_focus": "这个概念包没有可显示的概念。",
+        "targets": "你想学什么?",
+        "known": "你已经掌握的概念",
+        "plan_empty": "选择一个或多个目标以生成学习计划。",
+        "plan_total": "{steps} 步 · 约 {time}",
+        "plan_done": "这些目标需要的内容你都已掌握。",
+        "tick": "掌握一步后勾选它:它会加入已掌握概念,计划随之缩短。",
+        "target": "目标",
+        "why_step": "原因",
+        "download_plan": "下载学习计划(Markdown)",
+        "next": "接下来可以学什么",
+        "next_help": "先修概念已全部掌握的概念。",
+        "focus_btn": "聚焦",
+        "add_btn": "计划",
+        "known_down": "下载已掌握概念(JSON)",
+        "known_up": "载入已掌握概念(JSON)",
+        "known_bad": "这不是已掌握概念文件:{error}",
+        "known_loaded": "已载入 {n} 个已掌握概念。",
+        "from": "从",
+        "to": "到",
+        "same": "请选择两个不同的概念。",
+        "no_path": "这两个概念之间没有关联。",
+        "path_n": "关联 {n}",
+        "checks_clean": "没有问题:概念包是干净的。",
+        "checks_summary": "{errors} 个错误,{warnings} 个警告,{infos} 条提示",
+        "col_severity": "严重程度", "col_code": "代码", "col_where": "文件:行", "col_message": "说明", "col_hint": "建议",
+        "query_error": "无法在这个概念包上计算该视图:{error}",
+        "hours": "{h} 小时 {m} 分钟",
+    },
+}
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'])")
+_SAFE_URL = re.compile(r"^https?://[^\s<>()\[\]\"'`\\]+$")
+
+
+def md(text) -> str:
+    """Pack text made literal for Streamlit Markdown: every Markdown/HTML character backslash-escaped."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text or "").split()))
+
+
+def w(key: str, **values) -> str:
+    return WORDS[st.session_state.get("lang", "en")][key].format(**values)
+
+
+def duration(minutes: int) -> str:
+    hours, rest = divmod(int(minutes), 60)
+    return w("hours", h=hours, m=rest) if hours else w("min", m=rest)
+
+
+# --------------------------------------------------------------------------- loading (cached)
+
+def pack_path_from_args(argv: list[str], environ=os.environ) -> str | None:
+    """``--graph PATH`` after ``streamlit run app.py --``, else ``$KG_GRAPH``, else None (shipped graph)."""
+    parser = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
+    parser.add_argument("--graph")
+    known, _ = parser.parse_known_args(argv)
+    return known.graph or environ.get("KG_GRAPH") or None
+
+
+def pack_fingerprint(path: str) -> str:
+    """Changes when a file of the pack is added, removed or edited, so the cache reloads it."""
+    files, _ = find_pack_files(Path(path), Limits())
+    digest = hashlib.sha256(str(Path(path).resolve()).encode())
+    for file in files:
+        try:
+            info = file.stat()
+            digest.update(f"{file}|{info.st_size}|{info.st_mtime_ns}".encode())
+        except OSError:
+            digest.update(f"{file}|gone".encode())
+    return digest.hexdigest()
+
+
+def _safe_load(path: Path, shown: str):
+    """A pack, or None and an error message: a pack that cannot load never crashes the app."""
+    try:
+        return load_pack(path), ""
+    except (KgError, OSError, RecursionError, MemoryError, ValueError) as err:
+        return None, f"{shown}: {err}"
+    except Exception as err:  # a bug in the loader must not take the app down either
+        return None, f"{shown}: {type(err).__name__}: {err}"
+
+
+@st.cache_resource(show_spinner="Loading the pack…", max_entries=4)
+def load_path_pack(path: str, fingerprint: str):
+    return _safe_load(Path(path), path)
+
+
+@st.cache_resource(show_spinner="Loading the uploaded pack…", max_entries=4)
+def load_uploaded_pack(name: str, digest: str, _data: bytes):
+    """Unpack an upload into a temporary folder, load it, and delete the folder (the pack is in memory)."""
+    from kg.unpack import UnsafeArchive, extract_zip
+
+    with tempfile.TemporaryDirectory(prefix="kg-upload-") as folder:
+        root = Path(folder) / "pack"
+        root.mkdir()
+        if name.lower().endswith(".zip"):
+            try:
+                extract_zip(_data, root)
+            except UnsafeArchive as err:
+                return None, str(err)
+        else:
+            (root / "uploaded.yaml").write_bytes(_data)
+        pack, error = _safe_load(root, name)
+        if pack is not None:
+            prefix = str(root) + os.sep
+            pack.__dict__["_shown_prefix"] = prefix
+        return pack, error
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def concept_ids(_pack, pack_key: str) -> list[str]:
+    return sorted(_pack.graph, key=_pack.order_key)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def default_focus(_pack, pack_key: str) -> str | None:
+    graph = _pack.graph
+    return min(graph, key=lambda n: (-graph.degree(n), _pack.order_key(n)), default=None)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def chapters_of(_pack, pack_key: str) -> list[str]:
+    found = {render.chapter(data.get("section")) for _, data in _pack.graph.nodes(data=True)}
+    return sorted(found, key=lambda c: section_key(c or None))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def explore_data(_pack, pack_key: str, focus: str, depth: int, types: tuple, kinds: tuple, chapters: tuple,
+                 whole: bool, lang: str, physics: bool) -> tuple[dict, bool]:
+    """The Explore drawing; the flag says the whole graph was too big and the neighbourhood is shown."""
+    kind_set = set(kinds)
+    chapter_set = set(chapters)
+    if whole:
+        nodes = [n for n in sorted(_pack.graph, key=_pack.order_key)
+                 if _pack.graph.nodes[n].get("kind") in kind_set and render.chapter(_pack.graph.nodes[n].get("section")) in chapter_set]
+        if len(nodes) <= render.MAX_NODES:
+            data = render.graph_data(_pack, nodes, focus=focus, lang=lang, layout="layered", physics=physics,
+                                     types=types, height=GRAPH_HEIGHT)
+            return data, False
+    nodes = render.neighbourhood(_pack, focus, depth, types=types, kinds=kind_set, chapters=chapter_set)
+    data = render.graph_data(_pack, nodes, focus=focus, lang=lang, layout="radial", physics=physics, types=types,
+                             height=GRAPH_HEIGHT)
+    return data, whole
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def plan_data(_pack, pack_key: str, targets: tuple, known: tuple, lang: str, physics: bool):
+    plan = study_order(_pack, list(targets), list(known))
+    steps = [(s.id, s.minutes, list(s.reason), s.is_target) for s in plan.steps]
+    drawing = render.graph_data(_pack, [s[0] for s in steps], lang=lang, layout="layered", physics=physics,
+                                height=GRAPH_HEIGHT - 80)
+    return steps, plan.total_minutes, drawing
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def connect_data(_pack, pack_key: str, a: str, b: str, lang: str, physics: bool):
+    paths = connect(_pack, a, b)
+    nodes = list(dict.fromkeys([a] + [n for path in paths for edge in path for n in (edge[0], edge[2])] + [b]))
+    drawing = render.graph_data(_pack, nodes, focus=a, lang=lang, layout="radial", physics=physics,
+                                highlight=[edge for path in paths for edge in path], height=GRAPH_HEIGHT - 120)
+    return paths, drawing
+
+
+@st.cache_resource(show_spinner=False)
+def graph_component():
+    """The vis-network view as a Custom Component v2 (in the page, no iframe); clicks come back as a trigger."""
+    return st.components.v2.component("kg_graph", html=render.COMPONENT_HTML, css=render.COMPONENT_CSS,
+                                      js=render.component_js())
+
+
+# --------------------------------------------------------------------------- state and URL
+
+def set_state(model: str, value) -> None:
+    """Set a model value and every widget showing it (call from callbacks, before widgets are drawn)."""
+    st.session_state[model] = value
+    for key in list(st.session_state.keys()):
+        if isinstance(key, str) and (key == f"w_{model}" or key.startswith(f"w_{model}__")):
+            st.session_state[key] = value
+
+
+def widget_key(model: str) -> str:
+    """A widget key bound to a model value (per language, since labels change); seeded from the model."""
+    key = f"w_{model}__{st.session_state.lang}"
+    if key not in st.session_state:
+        st.session_state[key] = st.session_state[model]
+    return key
+
+
+def copy_to_model(model: str, key: str) -> None:
+    set_state(model, st.session_state[key])
+
+
+def init_state(pack) -> None:
+    """First run of a session: the view comes from the URL's query parameters."""
+    if st.session_state.get("_ready"):
+        return
+    params = st.query_params
+    st.session_state.lang = params.get("lang") if params.get("lang") in LANGS else "en"
+    st.session_state.tab = params.get("tab") if params.get("tab") in TABS else "explore"
+    try:
+        depth = int(params.get("depth", "1"))
+    except ValueError:
+        depth = 1
+    st.session_state.depth = min(3, max(1, depth))
+    st.session_state.focus = params.get("focus") or None
+    st.session_state.targets = [t for t in params.get("plan", "").split(",") if t]
+    st.session_state.known = []
+    st.session_state.whole = False
+    st.session_state.physics = False
+    st.session_state.filter_types = list(EDGE_TYPES)
+    st.session_state.filter_kinds = list(KINDS)
+    st.session_state.filter_chapters = None
+    st.session_state._ready = True
+
+
+def reconcile(pack, pack_key: str) -> None:
+    """Keep the view valid for the pack on screen: ids that are not in it are resolved or dropped."""
+    graph = pack.graph
+
+    def resolved(name):
+        if not name:
+            return None
+        try:
+            return pack.resolve(name)
+        except UnknownConcept:
+            return None
+
+    focus = resolved(st.session_state.focus) or default_focus(pack, pack_key)
+    if focus != st.session_state.focus:
+        st.session_state.focus = focus
+    for model in ("targets", "known"):
+        kept = list(dict.fromkeys(r for r in (resolved(n) for n in st.session_state[model]) if r))
+        if kept != st.session_state[model]:
+            set_state(model, kept)
+    chapters = chapters_of(pack, pack_key)
+    if st.session_state.filter_chapters is None or not set(st.session_state.filter_chapters) <= set(chapters):
+        set_state("filter_chapters", chapters)
+    if graph.number_of_nodes() == 0:
+        st.session_state.focus = None
+
+
+def sync_url() -> None:
+    """Write the view into the URL (no reload), so it can be bookmarked, shared and reloaded."""
+    wanted = {"tab": st.session_state.tab, "lang": st.session_state.lang, "depth": str(st.session_state.depth)}
+    if st.session_state.focus:
+        wanted["focus"] = st.session_state.focus
+    if st.session_state.targets:
+        wanted["plan"] = ",".join(st.session_state.targets)
+    if st.query_params.to_dict() != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def set_focus(node: str) -> None:
+    st.session_state.focus = node
+    st.session_state.tab = "explore"
+
+
+def on_graph_click(key: str) -> None:
+    value = (st.session_state.get(key) or {}).get("clicked")
+    if isinstance(value, str) and ID_PATTERN.match(value):
+        st.session_state.focus = value  # reconcile() checks it is in the pack
+
+
+def add_known(nodes) -> None:
+    set_state("known", list(dict.fromkeys([*st.session_state.known, *nodes])))
+
+
+def add_target(node: str) -> None:
+    set_state("targets", list(dict.fromkeys([*st.session_state.targets, node])))
+
+
+# --------------------------------------------------------------------------- small views
+
+def label(pack, node: str) -> str:
+    return render.node_label(pack, node, st.session_state.lang)
+
+
+def draw(pack_key: str, name: str, data: dict) -> None:
+    """Mount the graph component; a click on a node refocuses (callback, no page reload)."""
+    key = f"graph_{name}"
+    graph_component()(key=key, data=data, on_clicked_change=lambda: on_graph_click(key), height="content")
+
+
+def sidebar_ui(pack, pack_key: str, source: str, upload_error: str) -> None:
+    """Language, pack, upload and search: the choices land in session state."""
+    with st.sidebar:
+        st.radio(WORDS["en"]["language"], list(LANGS), format_func=LANGS.get, horizontal=True,
+                 key="w_lang", index=list(LANGS).index(st.session_state.lang),
+                 on_change=lambda: setattr(st.session_state, "lang", st.session_state.w_lang))
+        st.caption(f"{w('pack')}: {md(source)}")
+        counts = count_by_severity(pack.problems) if pack is not None else {"error": 0, "warning": 0}
+        if pack is not None:
+            st.caption(w("pack_stats", concepts=pack.graph.number_of_nodes(), edges=pack.graph.number_of_edges(),
+                         errors=counts["error"], warnings=counts["warning"]))
+        st.file_uploader(w("upload"), type=["yaml", "yml", "zip"], key="upload",
+                         help=w("upload_help", mb=MAX_UPLOAD_BYTES // (1024 * 1024)), max_upload_size=MAX_UPLOAD_BYTES // (1024 * 1024))
+        if upload_error:
+            st.error(w("upload_bad", error=md(upload_error)))
+        if pack is None or pack.graph.number_of_nodes() == 0:
+            return
+        query = st.text_input(w("search"), key="w_query", help=w("search_help"))
+        if query.strip():
+            hits = search(pack, query, limit=8)
+            if not hits:
+                st.caption(w("no_hits"))
+            for hit in hits:
+                data = pack.graph.nodes[hit.id]
+                other = data.get("name_zh") if st.session_state.lang == "en" else data.get("name")
+                text = md(label(pack, hit.id)) + (f" · {md(other)}" if other else "")
+                st.button(text, key=f"hit-{hit.id}", on_click=set_focus, args=(hit.id,), width="stretch")
+
+
+def details_ui(pack, focus: str) -> None:
+    """Names, kind, section, both summaries, relations (buttons refocus), questions, references."""
+    data = pack.graph.nodes[focus]
+    lang = st.session_state.lang
+    st.subheader(md(data.get("name") or focus), anchor=False)
+    if data.get("name_zh"):
+        st.markdown(f"**{md(data['name_zh'])}**")
+    facts = [f"{w('kind')}: {md(render.kind_name(data.get('kind'), lang))}"]
+    if data.get("section"):
+        facts.append(f"{w('section')}: {md(data['section'])}")
+    facts.append(f"{w('minutes')}: {w('min', m=data.get('minutes', DEFAULT_MINUTES))}")
+    aliases = data.get("aliases") or []
+    st.caption(" · ".join(facts) + (" · " + ", ".join(md(a) for a in aliases) if aliases else ""))
+    first, second = ("summary_zh", "summary") if lang == "zh" else ("summary", "summary_zh")
+    for field in (first, second):
+        if data.get(field):
+            st.markdown(md(data[field]))
+    st.markdown(f"**{w('relations')}**")
+    groups = group_relations(related(pack, focus, depth=1))
+    if not groups:
+        st.caption(w("no_relations"))
+    for title, members in groups:
+        edge_type, direction = members[0].edge[1], members[0].direction
+        title = EDGE_TYPES[edge_type][("forward_" if direction == "out" else "inverse_") + lang]
+        st.caption(md(title))
+        for index, relation in enumerate(members):
+            st.button(md(label(pack, relation.neighbour)), key=f"rel-{edge_type}-{direction}-{relation.neighbour}",
+                      on_click=set_focus, args=(relation.neighbour,), help=md(relation.why) or None)
+    questions = data.get("questions") or []
+    if questions:
+        st.markdown(f"**{w('questions')}**")
+        for index, question in enumerate(questions):
+            q = (question.get("q_zh") if lang == "zh" else None) or question.get("q") or ""
+            a = (question.get("a_zh") if lang == "zh" else None) or question.get("a") or ""
+            with st.expander(md(q) or f"#{index + 1}"):
+                st.markdown(md(a))
+    refs = data.get("refs") or []
+    if refs:
+        st.markdown(f"**{w('refs')}**")
+        lines = []
+        for ref in refs:
+            title = md(ref.get("title") or "")
+            url = str(ref.get("url") or "")
+            text = f"[{title}]({url})" if _SAFE_URL.match(url) else title
+            authors = ", ".join(md(a) for a in (ref.get("authors") or []))
+            year = f" ({md(ref.get('year'))})" if ref.get("year") else ""
+            lines.append(f"- {text}{' — ' + authors if authors else ''}{year}")
+        st.markdown("\n".join(lines))
+
+
+def explore_ui(pack, pack_key: str) -> None:
+    focus = st.session_state.focus
+    lang = st.session_state.lang
+    left, right = st.columns([3, 2], gap="medium")
+    with left:
+        c1, c2, c3 = st.columns([2, 1, 1])
+        c1.slider(w("depth"), 1, 3, key=widget_key("depth"), on_change=copy_to_model, args=("depth", widget_key("depth")))
+        c2.toggle(w("whole"), key=widget_key("whole"), on_change=copy_to_model, args=("whole", widget_key("whole")))
+        c3.toggle(w("physics"), key=widget_key("physics"), on_change=copy_to_model, args=("physics", widget_key("physics")))
+        with st.expander(w("filters")):
+            st.multiselect(w("edge_types"), list(EDGE_TYPES), format_func=lambda t: render.EDGE_NAMES[lang][t],
+                           key=widget_key("filter_types"), on_change=copy_to_model, args=("filter_types", widget_key("filter_types")))
+            st.multiselect(w("kinds"), list(KINDS), format_func=lambda k: render.kind_name(k, lang),
+                           key=widget_key("filter_kinds"), on_change=copy_to_model, args=("filter_kinds", widget_key("filter_kinds")))
+            st.multiselect(w("chapters"), chapters_of(pack, pack_key), format_func=lambda c: c or "—",
+                           key=widget_key("filter_chapters"), on_change=copy_to_model, args=("filter_chapters", widget_key("filter_chapters")))
+        data, too_big = explore_data(pack, pack_key, focus, st.session_state.depth, tuple(st.session_state.filter_types),
+                                     tuple(st.session_state.filter_kinds), tuple(st.session_state.filter_chapters),
+                                     st.session_state.whole, lang, st.session_state.physics)
+        if too_big:
+            st.info(w("too_big", total=pack.graph.number_of_nodes(), cap=render.MAX_NODES))
+        draw(pack_key, "explore", data)
+    with right:
+        details_ui(pack, focus)
+
+
+def plan_markdown(pack, steps, total: int, targets: list[str]) -> str:
+    lines = [f"# {w('tab_plan')}: " + ", ".join(md(label(pack, t)) for t in targets), "",
+             w("plan_total", steps=len(steps), time=duration(total)), ""]
+    for index, (node, minutes, reason, is_target) in enumerate(steps, 1):
+        extra = f" ({w('target')})" if is_target else ""
+        lines.append(f"{index}. [ ] **{md(label(pack, node))}**{extra} — {w('min', m=minutes)}")
+        if reason:
+            lines.append("   - " + w("why_step") + ": " + " → ".join(md(sentence(pack, e, st.session_state.lang)) for e in reason))
+    return "\n".join(lines) + "\n"
+
+
+def known_ui(pack) -> None:
+    """Known concepts: download and upload as a small JSON file."""
+    payload = json.dumps({"format": "kg-known", "version": 1, "known": st.session_state.known}, ensure_ascii=False, indent=1)
+    c1, c2 = st.columns(2)
+    c1.download_button(w("known_down"), payload.encode("utf-8"), file_name="kg-known.json", mime="application/json")
+    uploaded = c2.file_uploader(w("known_up"), type=["json"], key="known_file")
+    if uploaded is not None and st.session_state.get("_known_file_id") != uploaded.file_id:
+        st.session_state._known_file_id = uploaded.file_id
+        try:
+            if uploaded.size > MAX_KNOWN_BYTES:
+                raise ValueError(f"larger than {MAX_KNOWN_BYTES // 1024} KB")
+            data = json.loads(uploaded.getvalue().decode("utf-8"))
+            names = data.get("known") if isinstance(data, dict) else data
+            if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+                raise ValueError("expected {\"known\": [ids]}")
+            ids = [n for n in names if ID_PATTERN.match(n) and n in pack.graph]
+            set_state("known", list(dict.fromkeys([*st.session_state.known, *ids])))
+            st.session_state._known_message = ("ok", w("known_loaded", n=len(ids)))
+            st.rerun()
+        except (ValueError, UnicodeDecodeError, AttributeError) as err:
+            st.session_state._known_message = ("error", w("known_bad", error=md(err)))
+    message = st.session_state.pop("_known_message", None)
+    if message:
+        (st.success if message[0] == "ok" else st.error)(message[1])
+
+
+def plan_ui(pack, pack_key: str) -> None:
+    ids = concept_ids(pack, pack_key)
+    fmt = lambda n: label(pack, n)  # noqa: E731
+    st.multiselect(w("targets"), ids, format_func=fmt, key=widget_key("targets"), on_change=copy_to_model,
+                   args=("targets", widget_key("targets")))
+    st.multiselect(w("known"), ids, format_func=fmt, key=widget_key("known"), on_change=copy_to_model,
+                   args=("known", widget_key("known")))
+    known_ui(pack)
+    targets = st.session_state.targets
+    left, right = st.columns([2, 3], gap="medium")
+    with left:
+        if not targets:
+            st.info(w("plan_empty"))
+        else:
+            try:
+                steps, total, drawing = plan_data(pack, pack_key, tuple(targets), tuple(st.session_state.known),
+                                                  st.session_state.lang, st.session_state.physics)
+            except Exception as err:  # a cycle in a broken pack has no study order
+                st.error(w("query_error", error=md(err)))
+                steps, total, drawing = None, 0, None
+            if steps is not None:
+                if not steps:
+                    st.success(w("plan_done"))
+                else:
+                    st.markdown(f"**{w('plan_total', steps=len(steps), time=duration(total))}**")
+                    st.caption(w("tick"))
+                    for index, (node, minutes, reason, is_target) in enumerate(steps, 1):
+                        extra = f" · **{w('target')}**" if is_target else ""
+                        st.checkbox(f"{index}\\. {md(label(pack, node))} · {w('min', m=minutes)}{extra}", value=False,
+                                    key=f"step-{node}", on_change=add_known, args=([node],))
+                        if reason:
+                            st.caption(w("why_step") + ": " + " → ".join(md(sentence(pack, e, st.session_state.lang)) for e in reason))
+                    st.download_button(w("download_plan"), plan_markdown(pack, steps, total, targets).encode("utf-8"),
+                                       file_name="kg-study-plan.md", mime="text/markdown")
+    with right:
+        if targets and steps:
+            draw(pack_key, "plan", drawing)
+        st.markdown(f"**{w('next')}**")
+        st.caption(w("next_help"))
+        try:
+            nxt = fringe(pack, st.session_state.known)[:15]
+        except Exception as err:
+            st.error(w("query_error", error=md(err)))
+            nxt = []
+        for node in nxt:
+            c1, c2, c3 = st.columns([6, 1, 1])
+            c1.markdown(md(label(pack, node)))
+            c2.button(w("focus_btn"), key=f"next-focus-{node}", on_click=set_focus, args=(node,))
+            c3.button(w("add_btn"), key=f"next-add-{node}", on_click=add_target, args=(node,))
+
+
+def connect_ui(pack, pack_key: str) -> None:
+    ids = concept_ids(pack, pack_key)
+    fmt = lambda n: label(pack, n)  # noqa: E731
+    if "conn_a" not in st.session_state or st.session_state.conn_a not in pack.graph:
+        st.session_state.conn_a = st.session_state.focus
+    if "conn_b" not in st.session_state or st.session_state.conn_b not in pack.graph:
+        st.session_state.conn_b = next((n for n in ids if n != st.session_state.focus), st.session_state.focus)
+    c1, c2 = st.columns(2)
+    c1.selectbox(w("from"), ids, format_func=fmt, key=widget_key("conn_a"), on_change=copy_to_model, args=("conn_a", widget_key("conn_a")))
+    c2.selectbox(w("to"), ids, format_func=fmt, key=widget_key("conn_b"), on_change=copy_to_model, args=("conn_b", widget_key("conn_b")))
+    a, b = st.session_state.conn_a, st.session_state.conn_b
+    if a == b:
+        st.info(w("same"))
+        return
+    paths, drawing = connect_data(pack, pack_key, a, b, st.session_state.lang, st.session_state.physics)
+    if not paths:
+        st.warning(w("no_path"))
+        return
+    left, right = st.columns([2, 3], gap="medium")
+    with left:
+        for number, path in enumerate(paths, 1):
+            st.markdown(f"**{w('path_n', n=number)}**")
+            st.markdown("\n".join(f"{i}. {md(sentence(pack, edge, st.session_state.lang))}" for i, edge in enumerate(path, 1)))
+    with right:
+        draw(pack_key, "connect", drawing)
+
+
+def checks_ui(pack, load_error: str) -> None:
+    if load_error:
+        st.error(md(load_error))
+    if pack is None:
+        return
+    prefix = pack.__dict__.get("_shown_prefix", "")
+    counts = count_by_severity(pack.problems)
+    if not pack.problems:
+        st.success(w("checks_clean"))
+        return
+    st.markdown(w("checks_summary", errors=counts["error"], warnings=counts["warning"], infos=counts["info"]))
+    rows = [{
+        w("col_severity"): p.severity,
+        w("col_code"): p.code,
+        w("col_where"): f"{p.path.replace(prefix, '') if prefix else p.path}:{p.line}:{p.col}",
+        w("col_message"): p.message,
+        w("col_hint"): p.hint,
+    } for p in pack.problems]
+    st.dataframe(rows, width="stretch", hide_index=True)
+
+
+def tabs_ui() -> list:
+    """The four tabs; only the open one is computed. The open tab is part of the URL."""
+    labels = [w(f"tab_{t}") for t in TABS]
+    key = f"w_tab__{st.session_state.lang}"
+    st.session_state[key] = labels[TABS.index(st.session_state.tab)]
+
+    def changed():
+        st.session_state.tab = TABS[labels.index(st.session_state[key])]
+
+    return st.tabs(labels, key=key, on_change=changed)
+
+
+# --------------------------------------------------------------------------- the page
+
+source_path = pack_path_from_args(sys.argv[1:])
+path = source_path or str(default_pack_path())
+upload = st.session_state.get("upload")
+upload_error = ""
+if upload is not None and upload.size <= MAX_UPLOAD_BYTES:
+    blob = upload.getvalue()
+    digest = hashlib.sha256(blob).hexdigest()
+    pack, load_error = load_uploaded_pack(upload.name, digest, blob)
+    pack_key, source = f"upload:{digest}", upload.name
+    if pack is None:
+        upload_error = load_error
+else:
+    if upload is not None:
+        upload_error = f"larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB"
+    fingerprint = pack_fingerprint(path)
+    pack, load_error = load_path_pack(path, fingerprint)
+    pack_key, source = f"path:{fingerprint}", path
+
+init_state(pack)
+if pack is not None:
+    reconcile(pack, pack_key)
+
+st.title(w("title"), anchor=False)
+sidebar_ui(pack, pack_key, source, upload_error)
+if upload is not None and pack is not None:
+    st.caption(w("using_upload", name=md(upload.name)))
+
+explore_tab, plan_tab, connect_tab, checks_tab = tabs_ui()
+usable = pack is not None and pack.graph.number_of_nodes() > 0
+if explore_tab.open:
+    with explore_tab:
+        explore_ui(pack, pack_key) if usable else st.warning(w("no_focus"))
+if plan_tab.open:
+    with plan_tab:
+        plan_ui(pack, pack_key) if usable else st.warning(w("no_focus"))
+if connect_tab.open:
+    with connect_tab:
+        connect_ui(pack, pack_key) if usable else st.warning(w("no_focus"))
+if checks_tab.open:
+    with checks_tab:
+        checks_ui(pack, load_error)
+sync_url()
