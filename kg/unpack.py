@@ -77,7 +77,7 @@ def extract_zip(data: bytes, dest: Path, limits: ZipLimits = ZipLimits()) -> lis
         mode = info.external_attr >> 16
         if stat.S_ISLNK(mode):
             raise UnsafeArchive(f"{info.filename!r} is a symbolic link")
-        if mode and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        if stat.S_IFMT(mode) not in (0, stat.S_IFREG, stat.S_IFDIR):  # 0: no type recorded (zipfile.writestr)
             raise UnsafeArchive(f"{info.filename!r} is not a regular file")
         if info.flag_bits & 0x1:
             raise UnsafeArchive(f"{info.filename!r} is encrypted")
