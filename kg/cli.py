@@ -72,7 +72,7 @@ def cmd_order(args) -> int:
                          ensure_ascii=False, indent=2))
         return EXIT_OK
     names = ", ".join(_names(pack, t, args.lang) for t in plan.targets)
-    print(f"Study plan for {names}: {len(plan.steps)} steps, {_minutes(plan.total_minutes)}")
+    print(f"Study plan for {names}: {len(plan.steps)} step{'s' if len(plan.steps) != 1 else ''}, {_minutes(plan.total_minutes)}")
     for number, step in enumerate(plan.steps, 1):
         print(f"{number:3d}. {_names(pack, step.id, args.lang)}  [{_minutes(step.minutes)}]")
         if step.is_target:
