@@ -55,3 +55,17 @@ def test_cli_synth_then_check(tmp_path, capsys):
     assert len(list(out.rglob("*.yaml"))) == 5
     assert main(["check", "--graph", str(out), "--no-cache"]) == 0
     assert main(["synth", "10", str(out)]) == 2  # refuses a non-empty folder
+
+
+def test_benchmark_measures_a_small_pack(tmp_path, monkeypatch):
+    """The benchmark's worker runs end to end and reports every row (values are never asserted: timing varies)."""
+    from kg.bench import ROWS, measure, table
+
+    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
+    write_pack(120, tmp_path / "p", files=3, seed=5)
+    result = measure(tmp_path / "p", runs=1)
+    assert result["concepts"] == 120 and result["errors"] == 0
+    assert result["warm_matches_cold"] is True
+    assert result["order_steps"] >= 1 and result["search_typo_found"] in (True, False)
+    rendered = table({"synth": result})
+    assert len(rendered.splitlines()) == len(ROWS) + 2

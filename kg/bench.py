@@ -1,0 +1,323 @@
+"""The benchmark: how fast kg loads, checks and answers, on real and synthetic packs of every size.
+
+    python -m kg.bench [--sizes 1000,10000,100000] [--runs 5] [--json bench.json]
+
+Datasets: the shipped graph, the Metacademy pack (imported into a temporary
+folder from ``shared/datasets/metacademy``), and synthetic packs from
+:mod:`kg.synth`. Each dataset is measured in its own fresh Python process, so
+that peak memory (``ru_maxrss``) is that dataset's alone. Every number is the
+median of several runs (heavy steps of packs over 50k concepts: at most 3).
+
+Measured per dataset
+    bare parse    ``yaml.load(text, CSafeLoader)`` of the same files, in the same process, garbage collector as
+                  the caller leaves it (on): the machine-independent yardstick; also with the collector paused
+    cold load     :func:`kg.load_pack`: read, parse, validate, build the graph, run every check
+    warm load     :func:`kg.cache.load_pack_cached` on an unchanged pack (fingerprint, read, unpickle)
+    check         the graph checks alone (:func:`kg.checks.graph_problems`, study graph included, gc paused
+                  as in the load)
+    order         :func:`kg.queries.study_order` for the deepest concept (end of the longest study chain)
+    related d2    :func:`kg.queries.related` at depth 2 around that concept
+    search        a substring query and a misspelt one (typo -> fuzzy scan of every label), index built;
+                  also the first query of a process, which builds the index
+    path          :func:`kg.queries.connect` from the deep concept to one far away
+    render        the focus view: :func:`kg.render.neighbourhood` + :func:`kg.render.render_html` (when present)
+    peak memory   max resident set size of the process after one cold load
+
+Also, for the shipped graph: the wall time of ``kg order transformer`` (warm cache, and ``--no-cache``)
+against ``python -c "import networkx, yaml"``.
+
+Timings are never asserted by tests; this module only reports them.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime
+import gc
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HEAVY = 50_000
+
+
+def shared_dir() -> Path:
+    """``$KG_SHARED``, else the ``shared/`` folder beside the checkout."""
+    return Path(os.environ.get("KG_SHARED") or Path(__file__).resolve().parents[2] / "shared")
+
+
+def _median_time(function, runs: int, setup=None) -> tuple[float, object]:
+    times, result = [], None
+    for _ in range(max(1, runs)):
+        argument = setup() if setup else None
+        gc.collect()
+        start = time.perf_counter()
+        result = function(argument) if setup else function()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), result
+
+
+def _peak_mb() -> float:
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 1024 / 1024 if sys.platform == "darwin" else peak / 1024
+
+
+# --------------------------------------------------------------------------- worker (one dataset, fresh process)
+
+def measure(path: Path, runs: int) -> dict:
+    """Every measurement on one pack, in this process. Call in a fresh process for a meaningful peak memory."""
+    import networkx as nx
+    import yaml
+
+    from .cache import load_pack_cached
+    from .checks import graph_problems
+    from .pack import find_pack_files, load_pack
+    from .queries import connect, related, study_order
+    from .search import SearchIndex
+
+    result: dict = {}
+    start = time.perf_counter()
+    pack = load_pack(path)
+    result["first_cold_load_s"] = time.perf_counter() - start
+    result["peak_mb"] = _peak_mb()
+    files, _ = find_pack_files(path)
+    concepts = pack.graph.number_of_nodes()
+    heavy_runs = min(runs, 3) if concepts > HEAVY else runs
+    result.update(concepts=concepts, edges=pack.graph.number_of_edges(), files=len(files),
+                  bytes=sum(f.stat().st_size for f in files), problems=len(pack.problems),
+                  errors=len(pack.errors))
+    study = pack.study
+    deep = nx.dag_longest_path(study)[-1] if nx.is_directed_acyclic_graph(study) else min(study)
+    ranked = sorted(pack.graph)
+    far = next((n for n in ranked[len(ranked) // 2:] + ranked if n != deep and not nx.has_path(study, n, deep)), ranked[0])
+    result.update(deep_target=deep, far_concept=far)
+    del pack
+    gc.collect()
+
+    def bare(pause_gc: bool):
+        enabled = gc.isenabled()
+        if pause_gc:
+            gc.disable()
+        try:
+            for file in files:
+                yaml.load(file.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)  # noqa: S506 - the yardstick
+        finally:
+            if enabled:
+                gc.enable()
+
+    result["bare_parse_s"], _ = _median_time(lambda: bare(False), heavy_runs)
+    result["bare_parse_gc_off_s"], _ = _median_time(lambda: bare(True), heavy_runs)
+    result["cold_load_s"], pack = _median_time(lambda: load_pack(path), heavy_runs)
+    result["cold_over_bare"] = result["cold_load_s"] / result["bare_parse_s"]
+    result["cold_over_bare_gc_off"] = result["cold_load_s"] / result["bare_parse_gc_off_s"]
+
+    with tempfile.TemporaryDirectory(prefix="kg-bench-cache-") as store:
+        os.environ["KG_CACHE_DIR"] = store
+        start = time.perf_counter()
+        load_pack_cached(path)  # parse and store
+        result["cache_write_load_s"] = time.perf_counter() - start
+        result["warm_load_s"], warm = _median_time(lambda: load_pack_cached(path), runs)
+        result["cache_mb"] = sum(f.stat().st_size for f in Path(store).iterdir()) / 1e6
+        result["warm_matches_cold"] = sorted(warm.graph.edges(keys=True)) == sorted(pack.graph.edges(keys=True)) and warm.problems == pack.problems
+        del warm
+    result["warm_over_cold"] = result["warm_load_s"] / result["cold_load_s"]
+
+    def fresh_study():
+        pack.__dict__.pop("study", None)
+        return None
+
+    def check(_):  # as inside load_pack: garbage collector paused
+        gc.disable()
+        try:
+            return graph_problems(pack)
+        finally:
+            gc.enable()
+
+    result["check_s"], _ = _median_time(check, runs, setup=fresh_study)
+    runs_q = max(runs, 5)
+    result["order_s"], plan = _median_time(lambda: study_order(pack, [deep]), runs_q)
+    result["order_steps"] = len(plan.steps)
+    result["related_d2_s"], relations = _median_time(lambda: related(pack, deep, depth=2), runs_q)
+    result["related_d2_count"] = len(relations)
+    name = pack.graph.nodes[deep].get("name", deep)
+    typo = name[:1] + name[2:3] + name[1:2] + name[3:] if len(name) > 3 else name + "x"
+    word = max(name.split(), key=len)[:5]
+    start = time.perf_counter()
+    index = SearchIndex(pack)
+    index.search(word)
+    result["search_first_s"] = time.perf_counter() - start
+    result["search_substring_s"], _ = _median_time(lambda: index.search(word), runs_q)
+    result["search_typo_s"], hits = _median_time(lambda: index.search(typo), runs_q)
+    result["search_queries"] = [word, typo]
+    result["search_typo_found"] = bool(hits) and hits[0].id == deep
+    result["path_s"], paths = _median_time(lambda: connect(pack, deep, far), runs_q)
+    result["path_edges"] = len(paths[0]) if paths else None
+    try:
+        from .render import neighbourhood, render_html
+    except ImportError:
+        result["render_s"] = None
+    else:
+        def focus_view():
+            nodes = neighbourhood(pack, deep, 1)
+            return render_html(pack, nodes, focus=deep)
+
+        result["render_s"], page = _median_time(focus_view, runs_q)
+        result["render_bytes"] = len(page)
+    result["final_peak_mb"] = _peak_mb()
+    return result
+
+
+# --------------------------------------------------------------------------- driver
+
+def _run_worker(label: str, path: Path, runs: int) -> dict:
+    print(f"  measuring {label} ...", file=sys.stderr, flush=True)
+    command = [sys.executable, "-m", "kg.bench", "--worker", str(path), "--runs", str(runs)]
+    done = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"})
+    if done.returncode != 0:
+        return {"error": (done.stderr or done.stdout).strip().splitlines()[-1:]}
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _wall(command: list[str], runs: int, env: dict) -> tuple[float, int]:
+    times, code = [], 0
+    for _ in range(runs):
+        start = time.perf_counter()
+        code = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env).returncode
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), code
+
+
+def cli_timing(runs: int, store: str) -> dict:
+    env = {**os.environ, "KG_CACHE_DIR": store}
+    baseline, _ = _wall([sys.executable, "-c", "import networkx, yaml"], runs, env)
+    subprocess.run([sys.executable, "-m", "kg", "order", "transformer"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    warm, code = _wall([sys.executable, "-m", "kg", "order", "transformer"], runs, env)
+    cold, _ = _wall([sys.executable, "-m", "kg", "order", "transformer", "--no-cache"], runs, env)
+    return {"import_networkx_yaml_s": baseline, "kg_order_transformer_s": warm, "kg_order_transformer_no_cache_s": cold,
+            "ratio": warm / baseline, "ratio_no_cache": cold / baseline, "exit_code": code}
+
+
+def machine() -> dict:
+    import networkx
+    import yaml
+
+    cpu = platform.processor()
+    try:
+        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo", encoding="utf-8") if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    return {"cpu": cpu, "cores": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version(),
+            "pyyaml": yaml.__version__, "libyaml": bool(getattr(yaml, "__with_libyaml__", False)), "networkx": networkx.__version__}
+
+
+ROWS = [
+    ("concepts", "concepts", "{:,}"), ("edges", "edges", "{:,}"), ("files", "files", "{:,}"), ("MB of YAML", "bytes", "mb"),
+    ("bare CSafeLoader parse", "bare_parse_s", "s"), ("  same, gc paused", "bare_parse_gc_off_s", "s"),
+    ("cold load (parse+validate+build+check)", "cold_load_s", "s"), ("  cold / bare parse", "cold_over_bare", "x"),
+    ("warm load (cache)", "warm_load_s", "s"), ("  warm / cold", "warm_over_cold", "%"),
+    ("check (graph checks)", "check_s", "s"), ("order (deepest concept)", "order_s", "s"), ("  steps", "order_steps", "{:,}"),
+    ("related, depth 2", "related_d2_s", "s"), ("search, substring", "search_substring_s", "s"),
+    ("search, typo (fuzzy)", "search_typo_s", "s"), ("search, first (builds index)", "search_first_s", "s"),
+    ("path", "path_s", "s"), ("focus view HTML", "render_s", "s"), ("peak memory (MB)", "peak_mb", "{:,.0f}"),
+]
+
+
+def _cell(value, style: str) -> str:
+    if value is None:
+        return "n/a"
+    if style == "s":
+        return f"{value * 1000:.1f} ms" if value < 1 else f"{value:.2f} s"
+    if style == "x":
+        return f"{value:.2f}x"
+    if style == "%":
+        return f"{value * 100:.1f} %"
+    if style == "mb":
+        return f"{value / 1e6:.1f}"
+    return style.format(value)
+
+
+def table(results: dict) -> str:
+    labels = list(results)
+    lines = ["| measure | " + " | ".join(labels) + " |", "|---|" + "---:|" * len(labels)]
+    for title, key, style in ROWS:
+        lines.append(f"| {title} | " + " | ".join(_cell(results[label].get(key), style) for label in labels) + " |")
+    return "\n".join(lines)
+
+
+def goals(results: dict, cli: dict | None) -> list[str]:
+    notes = []
+    ten = next((r for label, r in results.items() if r.get("concepts") == 10_000), None)
+    hundred = next((r for label, r in results.items() if r.get("concepts") == 100_000), None)
+    if ten and "cold_over_bare" in ten:
+        notes.append(f"10k cold load+check / bare CSafeLoader parse: {ten['cold_over_bare']:.2f}x (goal <= 1.5x; "
+                     f"{ten['cold_over_bare_gc_off']:.2f}x of the parse with gc paused)")
+    for label, r in (("10k", ten), ("100k", hundred)):
+        if r and "warm_over_cold" in r:
+            notes.append(f"{label} warm / cold: {r['warm_over_cold'] * 100:.1f} % (goal <= 10 %)")
+    if hundred and "order_s" in hundred:
+        notes.append(f"100k order {hundred['order_s'] * 1000:.0f} ms (< 500), related d2 {hundred['related_d2_s'] * 1000:.1f} ms (< 50), "
+                     f"search {max(hundred['search_substring_s'], hundred['search_typo_s']) * 1000:.0f} ms (< 100), "
+                     f"path {hundred['path_s'] * 1000:.0f} ms (< 200), peak {hundred['peak_mb']:.0f} MB (< 1536)")
+    if cli:
+        notes.append(f"kg order transformer {cli['kg_order_transformer_s'] * 1000:.0f} ms vs import networkx, yaml "
+                     f"{cli['import_networkx_yaml_s'] * 1000:.0f} ms: {cli['ratio']:.2f}x (goal <= 1.5x; --no-cache {cli['ratio_no_cache']:.2f}x)"
+                     + ("" if cli["exit_code"] == 0 else f" [exit code {cli['exit_code']}]"))
+    return notes
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m kg.bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="1000,10000,100000", help="synthetic pack sizes, comma-separated")
+    parser.add_argument("--runs", type=int, default=5, help="runs per measurement (median is reported)")
+    parser.add_argument("--json", metavar="OUT", help="write all results here")
+    parser.add_argument("--skip", default="", help="datasets to leave out: shipped, metacademy")
+    parser.add_argument("--worker", metavar="PACK", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        print(json.dumps(measure(Path(args.worker), args.runs)))
+        return 0
+    from .pack import default_pack_path
+    from .synth import write_pack
+
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    skip = set(args.skip.split(","))
+    results: dict = {}
+    with tempfile.TemporaryDirectory(prefix="kg-bench-") as work:
+        work_dir = Path(work)
+        if "shipped" not in skip:
+            results["shipped"] = _run_worker("shipped", default_pack_path(), args.runs)
+        data = shared_dir() / "datasets" / "metacademy"
+        if "metacademy" not in skip and (data / "concepts.jsonl").is_file():
+            from .importers import import_metacademy
+
+            import_metacademy(data, work_dir / "metacademy")
+            results["metacademy"] = _run_worker("metacademy", work_dir / "metacademy", args.runs)
+        for size in sizes:
+            label = f"synth {size // 1000}k" if size % 1000 == 0 else f"synth {size}"
+            write_pack(size, work_dir / label.replace(" ", "-"), seed=0)
+            results[label] = _run_worker(label, work_dir / label.replace(" ", "-"), args.runs)
+        cli = cli_timing(max(args.runs, 5), str(work_dir / "cli-cache")) if "shipped" not in skip else None
+    report = {"date": datetime.date.today().isoformat(), "machine": machine(), "runs": args.runs,
+              "results": results, "cli": cli}
+    report["goals"] = goals(results, cli)
+    info = report["machine"]
+    print(f"kg benchmark, {report['date']}, {info['cpu']}, {info['cores']} cores, Python {info['python']}, "
+          f"PyYAML {info['pyyaml']} (libyaml {'yes' if info['libyaml'] else 'no'}), NetworkX {info['networkx']}; median of {args.runs} runs\n")
+    print(table(results))
+    print()
+    for note in report["goals"]:
+        print("- " + note)
+    if args.json:
+        Path(args.json).write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
