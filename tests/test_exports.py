@@ -299,22 +299,6 @@ def test_mermaid_escape_examples():
     assert mm_escape("中文 名") == "中文 名"
 
 
-def test_mermaid_renders_with_mermaid_js_when_available(hostile, tmp_path):
-    """Parse with the real Mermaid parser if a Node.js install of mermaid is present (KG_MERMAID_DIR)."""
-    import os
-
-    folder = os.environ.get("KG_MERMAID_DIR")
-    if not folder or not shutil.which("node"):
-        pytest.skip("set KG_MERMAID_DIR to a folder with node_modules/mermaid to run the real parser")
-    script = Path(__file__).with_name("mermaid_parse.mjs")
-    if not script.exists():
-        pytest.skip("tests/mermaid_parse.mjs is not present")
-    diagram = tmp_path / "d.mmd"
-    diagram.write_text(to_mermaid(hostile, select_nodes(hostile)), encoding="utf-8")
-    result = subprocess.run(["node", str(script), str(diagram)], cwd=folder, capture_output=True, timeout=120)
-    assert result.returncode == 0, result.stderr.decode()
-
-
 # ---------------------------------------------------------------- CSV, read back by the csv module
 
 
