@@ -19,7 +19,10 @@ def atomic_write(path: str | os.PathLike, data: bytes | str) -> Path:
     folder = target.parent if str(target.parent) else Path(".")
     folder.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    umask = os.umask(0)
+    os.umask(umask)
     try:
+        os.chmod(temporary, 0o666 & ~umask)  # mkstemp makes 0600; an export should get the usual permissions
         with os.fdopen(handle, "wb") as stream:
             stream.write(payload)
             stream.flush()
