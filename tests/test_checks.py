@@ -90,3 +90,13 @@ def test_problems_are_collected_not_thrown(tmp_path):
     (tmp_path / "a.yaml").write_text(text + "\n- id: c\n  name: C\n  kind: nonsense\n  summary: S.\n")
     codes = sorted(p.code for p in load_pack(tmp_path).problems)
     assert codes.count("unknown-field") == 2 and "unknown-kind" in codes
+
+
+def test_unknown_target_hint_in_a_large_pack(tmp_path):
+    # Above 200 ids the hint comes from rapidfuzz instead of difflib; both paths must work.
+    lines = [f"- {{id: c{i}, name: C{i}, name_zh: 甲, kind: concept, summary: S., summary_zh: 摘要。, requires: [c{i + 1}]}}" for i in range(250)]
+    lines.append("- {id: c250, name: Last, name_zh: 乙, kind: concept, summary: S., summary_zh: 摘要。, requires: [batch-normalisation]}")
+    lines.append("- {id: batch-normalization, name: BN, name_zh: 丙, kind: concept, summary: S., summary_zh: 摘要。}")
+    (tmp_path / "big.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (problem,) = [p for p in load_pack(tmp_path).problems if p.code == "unknown-target"]
+    assert problem.hint == "did you mean 'batch-normalization'?" and problem.line == 251
