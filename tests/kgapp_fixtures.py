@@ -1,0 +1,188 @@
+"""Small packs written on the fly for the app, render and browser tests (stable while graph/ is edited)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+#: Script in every form we know: a closing tag, a new script, an attribute break-out with an event
+#: handler, a javascript: URL and the substring "href" (pyvis switches tooltips to innerHTML on it).
+HOSTILE = ('</script><script>window.__pwned=1</script>"><img src=x onerror="window.__pwned=2">'
+           "<svg onload=window.__pwned=3> javascript:window.__pwned=4 href='javascript:1' {{7*7}} ${7*7} &amp; \u2028")
+
+
+def q(text: str) -> str:
+    """A YAML double-quoted scalar (JSON strings are valid YAML)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+SMALL = """
+- id: calculus
+  name: Calculus
+  name_zh: 微积分
+  kind: math
+  section: "0"
+  summary: Derivatives and integrals.
+  summary_zh: 导数与积分。
+  minutes: 20
+- id: gradient-descent
+  name: Gradient Descent
+  name_zh: 梯度下降
+  kind: optimizer
+  section: "2.1"
+  summary: Step against the gradient to lower the loss.
+  summary_zh: 沿梯度反方向更新参数以降低损失。
+  aliases: [GD]
+  minutes: 30
+  requires:
+    - to: calculus
+      why: The gradient is a vector of derivatives.
+  questions:
+    - q: Why does the learning rate matter?
+      a: Too large diverges, too small crawls.
+      q_zh: 学习率为什么重要?
+      a_zh: 太大发散,太小太慢。
+  refs:
+    - title: An overview of gradient descent optimization algorithms
+      authors: [Sebastian Ruder]
+      year: 2016
+      url: https://arxiv.org/abs/1609.04747
+- id: neural-network
+  name: Neural Network
+  name_zh: 神经网络
+  kind: architecture
+  section: "1.1"
+  summary: Layers of weighted sums and non-linearities.
+  summary_zh: 由加权求和与非线性组成的多层结构。
+  minutes: 40
+- id: backpropagation
+  name: Backpropagation
+  name_zh: 反向传播
+  kind: technique
+  section: "1.2"
+  summary: The chain rule applied through a network to get every gradient.
+  summary_zh: 在网络中应用链式法则求出所有梯度。
+  minutes: 45
+  requires:
+    - to: calculus
+      why: It is the chain rule.
+  used-in:
+    - to: neural-network
+      why: Networks are trained with it.
+- id: vanishing-gradient
+  name: Vanishing Gradient
+  name_zh: 梯度消失
+  kind: problem
+  section: "1.3"
+  summary: Gradients shrink layer by layer in deep networks.
+  summary_zh: 深层网络中梯度逐层变小。
+  requires: [backpropagation]
+- id: relu
+  name: ReLU
+  name_zh: 线性整流函数
+  kind: activation
+  section: "1.4"
+  summary: max(0, x).
+  summary_zh: max(0, x)。
+  aliases: [rectified linear unit]
+  minutes: 10
+  solves:
+    - to: vanishing-gradient
+      why: Its gradient is 1 for positive inputs.
+  used-in: [neural-network]
+- id: leaky-relu
+  name: Leaky ReLU
+  name_zh: 带泄露线性整流函数
+  kind: activation
+  section: "1.4"
+  summary: ReLU with a small slope for negative inputs.
+  summary_zh: 负半轴有小斜率的 ReLU。
+  minutes: 10
+  variant-of:
+    - to: relu
+      why: Replaces the flat negative half with a small slope.
+- id: attention
+  name: Attention
+  name_zh: 注意力机制
+  kind: layer
+  section: "3.1"
+  summary: A weighted average whose weights come from similarity.
+  summary_zh: 权重来自相似度的加权平均。
+  minutes: 40
+  requires: [neural-network, gradient-descent]
+"""
+
+def write_small_pack(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "small.yaml").write_text(SMALL, encoding="utf-8")
+    return folder
+
+
+def hostile_yaml(extra_bad_concept: bool = True) -> str:
+    h = q(HOSTILE)
+    text = f"""
+pack:
+  name: {h}
+  description: {h}
+concepts:
+  - id: evil-one
+    name: {q("Evil " + HOSTILE)}
+    name_zh: {q("恶意 " + HOSTILE)}
+    kind: concept
+    section: "1.1"
+    summary: {h}
+    summary_zh: {h}
+    aliases: [{h}, {q("href=" + HOSTILE)}]
+    tags: [{h}]
+    refs:
+      - title: {h}
+        authors: [{h}]
+        year: 2020
+        url: https://example.org/?q=%3Cscript%3E
+      - title: {h}
+        url: "javascript:window.__pwned=5"
+    questions:
+      - q: {h}
+        a: {h}
+        q_zh: {h}
+        a_zh: {h}
+    requires:
+      - to: evil-two
+        why: {h}
+  - id: evil-two
+    name: {q("Two " + HOSTILE)}
+    name_zh: {h}
+    kind: problem
+    section: "1.2"
+    summary: {h}
+    summary_zh: {h}
+  - id: evil-three
+    name: {q("Three " + HOSTILE)}
+    name_zh: {h}
+    kind: technique
+    section: "1.3"
+    summary: {h}
+    summary_zh: {h}
+    solves:
+      - to: evil-two
+        why: {h}
+    used-in:
+      - to: evil-one
+        why: {h}
+"""
+    if extra_bad_concept:  # refused with problems whose messages quote the hostile text
+        text += f"""
+  - id: {q("bad-<script>window.__pwned=9</script>")}
+    name: {h}
+    kind: {h}
+    summary: {h}
+    requires:
+      - to: {q("x-<img src=x onerror=window.__pwned=8>")}
+        why: {h}
+"""
+    return text
+
+
+def write_hostile_pack(folder: Path, extra_bad_concept: bool = True) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "hostile.yaml").write_text(hostile_yaml(extra_bad_concept), encoding="utf-8")
+    return folder
