@@ -34,8 +34,9 @@ C_AVAILABLE = bool(getattr(yaml, "__with_libyaml__", False))
 _TEXT_TAGS = {None, "tag:yaml.org,2002:str", "!"}
 _MAP_TAGS = {None, "tag:yaml.org,2002:map", "!"}
 _SEQ_TAGS = {None, "tag:yaml.org,2002:seq", "!"}
-# Characters YAML forbids in a stream (C0 controls other than tab/LF/CR, DEL, C1 but NEL, surrogates, FFFE/FFFF).
-_FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+# Characters YAML forbids in a stream (C0 controls other than tab/LF/CR, DEL, C1 but NEL, surrogates, FFFE/FFFF),
+# and a byte order mark after the start, which libyaml skips where PyYAML keeps it as text.
+_FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufeff\ufffe\uffff]")
 _RESOLVER = Resolver()
 
 
@@ -103,7 +104,7 @@ def decode(data: bytes, path: str) -> tuple[str | None, list[Problem]]:
     bad = _FORBIDDEN_CHARS.search(text)
     if bad:
         line, col = _line_col(text, bad.start())
-        return None, [Problem(path, line, col, "bad-encoding", f"control character U+{ord(bad.group()):04X} is not allowed in YAML",
+        return None, [Problem(path, line, col, "bad-encoding", f"control or invisible character U+{ord(bad.group()):04X} is not allowed in YAML",
                               "remove the character or write it as an escape inside double quotes")]
     return text.lstrip("\ufeff") if encoding != "utf-8" else text, []
 
