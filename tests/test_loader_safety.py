@@ -310,7 +310,7 @@ def test_invalid_utf16_line_counts_characters_not_bytes(tmp_path, use_c):
 
 
 @LOADERS
-@pytest.mark.parametrize("char", ["\x00", "\x07", "\x08", "\x0b", "\x0c", "\x1b", "\x7f", "\x80", "\x9b", "\ufffe", "\uffff"])
+@pytest.mark.parametrize("char", ["\x00", "\x07", "\x08", "\x0b", "\x0c", "\x1b", "\x7f", "\x80", "\x9b", "\ufeff", "\ufffe", "\uffff"])
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
 def test_control_character_is_bad_encoding_at_its_line(tmp_path, use_c, char, encoding):
     text = CONCEPT + "  name_zh: 上" + char + "\n"
