@@ -535,27 +535,31 @@ def plan_markdown(pack, steps, total: int, targets: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def load_known_file(pack) -> None:
+    """Callback of the known-concepts uploader: merge the ids it lists (only ids of this pack)."""
+    uploaded = st.session_state.get("known_file")
+    if uploaded is None:
+        return
+    try:
+        if uploaded.size > MAX_KNOWN_BYTES:
+            raise ValueError(f"larger than {MAX_KNOWN_BYTES // 1024} KB")
+        data = json.loads(uploaded.getvalue().decode("utf-8"))
+        names = data.get("known") if isinstance(data, dict) else data
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            raise ValueError('expected {"known": [ids]}')
+        ids = [n for n in names if ID_PATTERN.match(n) and n in pack.graph]
+        set_state("known", list(dict.fromkeys([*st.session_state.known, *ids])))
+        st.session_state._known_message = ("ok", w("known_loaded", n=len(ids)))
+    except (ValueError, UnicodeDecodeError, AttributeError, RecursionError) as err:
+        st.session_state._known_message = ("error", w("known_bad", error=md(err)))
+
+
 def known_ui(pack) -> None:
     """Known concepts: download and upload as a small JSON file."""
     payload = json.dumps({"format": "kg-known", "version": 1, "known": st.session_state.known}, ensure_ascii=False, indent=1)
     c1, c2 = st.columns(2)
     c1.download_button(w("known_down"), payload.encode("utf-8"), file_name="kg-known.json", mime="application/json")
-    uploaded = c2.file_uploader(w("known_up"), type=["json"], key="known_file")
-    if uploaded is not None and st.session_state.get("_known_file_id") != uploaded.file_id:
-        st.session_state._known_file_id = uploaded.file_id
-        try:
-            if uploaded.size > MAX_KNOWN_BYTES:
-                raise ValueError(f"larger than {MAX_KNOWN_BYTES // 1024} KB")
-            data = json.loads(uploaded.getvalue().decode("utf-8"))
-            names = data.get("known") if isinstance(data, dict) else data
-            if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-                raise ValueError("expected {\"known\": [ids]}")
-            ids = [n for n in names if ID_PATTERN.match(n) and n in pack.graph]
-            set_state("known", list(dict.fromkeys([*st.session_state.known, *ids])))
-            st.session_state._known_message = ("ok", w("known_loaded", n=len(ids)))
-            st.rerun()
-        except (ValueError, UnicodeDecodeError, AttributeError) as err:
-            st.session_state._known_message = ("error", w("known_bad", error=md(err)))
+    c2.file_uploader(w("known_up"), type=["json"], key="known_file", on_change=load_known_file, args=(pack,))
     message = st.session_state.pop("_known_message", None)
     if message:
         (st.success if message[0] == "ok" else st.error)(message[1])

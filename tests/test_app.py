@@ -1,0 +1,294 @@
+"""The Streamlit app through streamlit.testing.v1.AppTest: every tab, search, plan, language, URL, uploads."""
+from __future__ import annotations
+
+import io
+import json
+import re
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("streamlit")
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+from kg import load_pack  # noqa: E402
+from kg.queries import study_order  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).parent))
+from kgapp_fixtures import HOSTILE, SMALL, hostile_yaml, write_small_pack  # noqa: E402
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+@pytest.fixture()
+def small_dir(tmp_path, monkeypatch):
+    folder = write_small_pack(tmp_path / "small")
+    monkeypatch.setenv("KG_GRAPH", str(folder))
+    return folder
+
+
+def make_app(**params) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at
+
+
+def graph_payload(at: AppTest, index: int = 0) -> dict:
+    components = at.get("bidi_component")
+    assert components, "no graph component on the page"
+    return json.loads(components[index].proto.json)
+
+
+def ok(at: AppTest) -> AppTest:
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def texts(at: AppTest) -> str:
+    return "\n".join([m.value for m in at.markdown] + [c.value for c in at.caption] + [s.value for s in at.subheader])
+
+
+def test_opens_on_the_shipped_graph_and_every_tab_runs(monkeypatch):
+    monkeypatch.delenv("KG_GRAPH", raising=False)
+    for tab in ("explore", "plan", "connect", "checks"):
+        at = ok(make_app(tab=tab).run())
+        assert at.session_state.tab == tab
+        assert at.query_params["tab"] == tab
+    shipped = load_pack()
+    at = ok(make_app().run())
+    assert at.session_state.focus in shipped.graph
+    assert graph_payload(at)["focus"] == at.session_state.focus
+
+
+@pytest.mark.parametrize("tab", ["explore", "plan", "connect", "checks"])
+def test_every_tab_on_a_small_pack(small_dir, tab):
+    at = ok(make_app(tab=tab, focus="relu", plan="attention").run())
+    body = texts(at)
+    if tab == "explore":
+        data = graph_payload(at)
+        assert {n["id"] for n in data["nodes"]} == {"relu", "neural-network", "vanishing-gradient", "leaky-relu"}
+        assert at.subheader[0].value == "ReLU"
+    elif tab == "plan":
+        assert [c.label.split(". ", 1)[0] for c in at.checkbox][:1] == ["1\\"]
+    elif tab == "connect":
+        assert "Connection 1" in body
+        assert graph_payload(at)["edges"]
+    else:
+        assert [s.value for s in at.success] == ["No problems: the pack is clean."]
+
+
+def test_search_is_typo_tolerant_and_focuses(small_dir):
+    at = ok(make_app(focus="calculus").run())
+    at.text_input(key="w_query").input("backpropogation").run()
+    hit = at.button(key="hit-backpropagation")
+    ok(hit.click().run())
+    assert at.session_state.focus == "backpropagation"
+    assert at.query_params["focus"] == "backpropagation"
+    assert at.subheader[0].value == "Backpropagation"
+    assert graph_payload(at)["focus"] == "backpropagation"
+    at.text_input(key="w_query").input("梯度消失").run()
+    ok(at.button(key="hit-vanishing-gradient").click().run())
+    assert at.session_state.focus == "vanishing-gradient"
+
+
+def test_details_panel_relations_refocus_and_questions(small_dir):
+    at = ok(make_app(focus="gradient-descent").run())
+    body = texts(at)
+    assert "梯度下降" in body and "Step against the gradient to lower the loss\\." in body
+    assert [e.label for e in at.expander if "learning rate" in e.label] == ["Why does the learning rate matter?"]
+    assert "[An overview of gradient descent optimization algorithms](https://arxiv.org/abs/1609.04747)" in body.replace("\\", "")
+    ok(at.button(key="rel-requires-out-calculus").click().run())
+    assert at.session_state.focus == "calculus"
+    assert at.subheader[0].value == "Calculus"
+
+
+def test_depth_and_filters_change_the_drawing(small_dir):
+    at = ok(make_app(focus="relu", depth="2").run())
+    assert len(graph_payload(at)["nodes"]) == 6
+    at.slider(key="w_depth__en").set_value(1).run()
+    assert len(graph_payload(ok(at))["nodes"]) == 4 and at.query_params["depth"] == "1"
+    at.multiselect(key="w_filter_types__en").set_value(["solves"]).run()
+    assert {n["id"] for n in graph_payload(ok(at))["nodes"]} == {"relu", "vanishing-gradient"}
+    at.toggle(key="w_whole__en").set_value(True).run()
+    data = graph_payload(ok(at))
+    assert len(data["nodes"]) == 8 and [e["type"] for e in data["edges"]] == ["solves"]
+    at.toggle(key="w_physics__en").set_value(True).run()
+    assert graph_payload(ok(at))["physics"] is True
+
+
+def test_plan_lists_steps_in_study_order_and_ticking_shrinks_it(small_dir):
+    expected = [s.id for s in study_order(load_pack(small_dir), ["attention"]).steps]
+    at = ok(make_app(tab="plan", plan="attention").run())
+    names = {n: load_pack(small_dir).graph.nodes[n]["name"] for n in expected}
+    labels = [c.label for c in at.checkbox]
+    assert len(labels) == len(expected)
+    for index, (node, text) in enumerate(zip(expected, labels), 1):
+        assert text.startswith(f"{index}\\. {names[node]} · "), (index, text)
+    assert "target" in labels[-1]
+    assert {n["id"] for n in graph_payload(at)["nodes"]} == set(expected)
+    markdown = next(d for d in at.get("download_button") if "plan" in d.proto.label.lower())
+    assert markdown is not None
+    ok(at.checkbox(key="step-calculus").check().run())
+    assert at.session_state.known == ["calculus"]
+    assert [c.label for c in at.checkbox][0].startswith("1\\. ") and "Calculus" not in at.checkbox[0].label
+    assert len(at.checkbox) == len(expected) - 1
+    assert at.query_params["plan"] == "attention"
+
+
+def test_plan_with_everything_known_and_learn_next(small_dir):
+    at = ok(make_app(tab="plan").run())
+    assert "Choose one or more targets" in at.info[0].value
+    assert at.button(key="next-focus-calculus") is not None  # roots are what can be learnt first
+    ok(at.button(key="next-add-calculus").click().run())
+    assert at.session_state.targets == ["calculus"] and at.query_params["plan"] == "calculus"
+    ok(at.multiselect(key="w_known__en").set_value(["calculus"]).run())
+    assert [s.value for s in at.success] == ["You already know everything these targets need."]
+    keys = [b.key for b in at.button if b.key and b.key.startswith("next-focus-")]
+    assert "next-focus-calculus" not in keys and "next-focus-backpropagation" in keys
+
+
+def test_language_switch_changes_the_whole_interface(small_dir):
+    at = ok(make_app(focus="relu").run())
+    assert at.title[0].value == "kg · deep-learning concepts"
+    at.radio(key="w_lang").set_value("zh").run()
+    ok(at)
+    assert at.title[0].value == "kg · 深度学习概念图谱"
+    assert [t.label for t in at.tabs] == ["探索", "学习计划", "关联", "检查"]
+    assert at.query_params["lang"] == "zh"
+    data = graph_payload(at)
+    assert {n["label"] for n in data["nodes"]} >= {"线性整流函数", "梯度消失"}
+    assert data["edges"][0]["title"].split("\n")[0] in {"线性整流函数 解决 梯度消失", "线性整流函数 用于 神经网络", "带泄露线性整流函数 是 线性整流函数 的一种变体"}
+    assert "max\\(0, x\\)。" in texts(at)  # the Chinese summary comes first
+
+
+def test_query_params_round_trip(small_dir):
+    params = {"focus": "leaky-relu", "tab": "plan", "lang": "zh", "depth": "3", "plan": "attention,relu"}
+    at = ok(make_app(**params).run())
+    assert (at.session_state.focus, at.session_state.tab, at.session_state.lang, at.session_state.depth,
+            at.session_state.targets) == ("leaky-relu", "plan", "zh", 3, ["attention", "relu"])
+    assert {k: at.query_params[k] for k in params} == params
+    # names and aliases in the URL are resolved to ids; nonsense falls back to a valid view
+    at = ok(make_app(focus="GD", tab="nonsense", depth="9", lang="fr", plan="nope,relu").run())
+    assert at.query_params["focus"] == "gradient-descent" and at.query_params["tab"] == "explore"
+    assert at.query_params["depth"] == "3" and at.query_params["lang"] == "en" and at.query_params["plan"] == "relu"
+
+
+def test_known_concepts_download_and_upload_as_json(small_dir):
+    at = ok(make_app(tab="plan").run())
+    upload = at.file_uploader(key="known_file")
+    upload.set_value(("known.json", json.dumps({"known": ["calculus", "relu", "not-there", "<b>x</b>"]}).encode(), "application/json"))
+    ok(at.run())
+    assert at.session_state.known == ["calculus", "relu"]
+    assert any("Loaded 2 known concepts" in s.value for s in at.success)
+    download = next(d for d in at.get("download_button") if "known" in d.proto.label.lower())
+    assert download is not None
+    at = ok(make_app(tab="plan").run())
+    at.file_uploader(key="known_file").set_value(("k.json", b"{not json", "application/json"))
+    ok(at.run())
+    assert at.session_state.known == [] and at.error
+
+
+def test_bad_uploaded_pack_shows_its_problems(small_dir):
+    at = ok(make_app(tab="checks").run())
+    bad = SMALL + "\n- id: broken\n  name: Broken\n  kind: gizmo\n  summary: S.\n  requires: [relux]\n"
+    at.file_uploader(key="upload").set_value(("mine.yaml", bad.encode(), "application/x-yaml"))
+    ok(at.run())
+    table = at.dataframe[0].value
+    assert {"unknown-kind"} <= set(table["code"])
+    assert any("mine.yaml" in s.value.replace("\\", "") for s in at.caption)
+    # what can be explored still is
+    at.query_params["tab"] = "explore"
+    assert at.session_state.focus in {"relu", "neural-network", "calculus", "backpropagation", "gradient-descent",
+                                      "vanishing-gradient", "leaky-relu", "attention", "broken"}
+
+
+def test_unsafe_or_unreadable_uploads_never_crash(small_dir):
+    at = ok(make_app(tab="checks").run())
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("../escape.yaml", SMALL)
+    at.file_uploader(key="upload").set_value(("pack.zip", buffer.getvalue(), "application/zip"))
+    ok(at.run())
+    assert any("outside the pack folder" in e.value for e in at.error)
+    at = ok(make_app(tab="checks").run())
+    at.file_uploader(key="upload").set_value(("x.yaml", b"\xff\xfe\x00garbage: [", "application/x-yaml"))
+    ok(at.run())
+    assert at.dataframe or at.error
+
+
+def test_zip_upload_of_a_pack(small_dir):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("mypack/a.yaml", SMALL)
+        archive.writestr("mypack/notes.txt", "ignored")
+    at = ok(make_app(focus="attention").run())
+    at.file_uploader(key="upload").set_value(("mypack.zip", buffer.getvalue(), "application/zip"))
+    ok(at.run())
+    assert at.session_state.focus == "attention" and graph_payload(at)["focus"] == "attention"
+
+
+def test_hostile_pack_text_is_escaped_in_every_streamlit_element(tmp_path, monkeypatch):
+    folder = tmp_path / "hostile"
+    folder.mkdir()
+    (folder / "hostile.yaml").write_text(hostile_yaml(), encoding="utf-8")
+    monkeypatch.setenv("KG_GRAPH", str(folder))
+    for tab in ("explore", "plan", "connect", "checks"):
+        at = ok(make_app(tab=tab, focus="evil-one", plan="evil-one").run())
+        for text in [*(e.value for e in [*at.markdown, *at.caption, *at.subheader]), *(b.label for b in at.button),
+                     *(e.label for e in at.expander)]:
+            # every Markdown/HTML character of pack text is backslash-escaped, so it shows literally
+            assert not re.search(r"(?<!\\)[<>]", text), text
+            assert "](javascript" not in text
+    payload = graph_payload(ok(make_app(focus="evil-one").run()))
+    assert any("</script><script>window.__pwned=1" in n["label"] + n["title"] for n in payload["nodes"])
+
+
+def test_a_pack_that_cannot_be_found_shows_a_problem(tmp_path, monkeypatch):
+    monkeypatch.setenv("KG_GRAPH", str(tmp_path / "missing"))
+    at = ok(make_app(tab="checks").run())
+    assert "io-error" in set(at.dataframe[0].value["code"])
+    at = ok(make_app(tab="explore").run())
+    assert at.warning
+
+
+def test_command_line_argument_wins_over_environment(monkeypatch):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("kg_app_args", APP)
+    source = Path(APP).read_text()
+    # Only the argument parser is exercised here (importing app.py would start the page).
+    namespace: dict = {}
+    start = source.index("def pack_path_from_args")
+    end = source.index("\ndef ", start + 10)
+    exec("import argparse, os\n" + source[start:end], namespace)
+    parse = namespace["pack_path_from_args"]
+    assert parse(["--graph", "a"], {"KG_GRAPH": "b"}) == "a"
+    assert parse([], {"KG_GRAPH": "b"}) == "b"
+    assert parse(["-q", "tests"], {}) is None
+    assert spec is not None
+
+
+def test_ten_thousand_concepts_open_responsive(tmp_path, monkeypatch):
+    synth = pytest.importorskip("kg.synth")
+    synth.write_pack(10_000, tmp_path / "big", seed=3)
+    monkeypatch.setenv("KG_GRAPH", str(tmp_path / "big"))
+    at = AppTest.from_file(APP, default_timeout=120)
+    ok(at.run())
+    assert len(graph_payload(at)["nodes"]) <= 300
+    at.toggle(key="w_whole__en").set_value(True).run()
+    ok(at)
+    assert any("more than the 300" in i.value for i in at.info)
+    assert len(graph_payload(at)["nodes"]) <= 300
+    start = time.perf_counter()
+    at.slider(key="w_depth__en").set_value(2).run()
+    elapsed = time.perf_counter() - start
+    ok(at)
+    assert len(graph_payload(at)["nodes"]) <= 300
+    assert elapsed < 3.0, f"a rerun on 10k concepts took {elapsed:.2f}s"
+    start = time.perf_counter()
+    at.run()
+    assert time.perf_counter() - start < 1.5
