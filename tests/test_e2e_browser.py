@@ -1,0 +1,270 @@
+"""The app in a real browser: `streamlit run` on a free localhost port, driven by Playwright in Debian's Chromium.
+
+Outside CI a missing Chromium or Playwright skips these tests; with CI=true it fails them.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+from kgapp_fixtures import write_hostile_pack, write_small_pack  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run"]
+IN_CI = os.environ.get("CI") == "true"
+
+
+def _missing(reason: str):
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true: the browser tests must run)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _missing("playwright is not installed")
+    if not (Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK)):
+        _missing(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def streamlit_app(graph: Path | None, tmp_path: Path):
+    port = free_port()
+    env = {**os.environ, "KG_CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("KG_GRAPH", None)
+    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+               "--server.headless", "true"]
+    if graph is not None:
+        command += ["--", "--graph", str(graph)]
+    log = open(tmp_path / f"streamlit-{port}.log", "wb")
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://localhost:{port}/_stcore/health", timeout=2) as answer:
+                    if answer.read() == b"ok":
+                        break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError("streamlit did not become healthy:\n" + (tmp_path / f"streamlit-{port}.log").read_text())
+            time.sleep(0.3)
+        yield f"http://localhost:{port}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+class Watch:
+    """Console errors, page errors, dialogs and every request a page makes."""
+
+    def __init__(self, page):
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+        self.dialogs: list[str] = []
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+        page.on("request", lambda r: self.requests.append(r.url))
+        page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+
+    def outside(self) -> list[str]:
+        bad = []
+        for url in self.requests:
+            parsed = urlparse(url)
+            if parsed.scheme in ("data",):
+                continue
+            if parsed.scheme == "blob":
+                parsed = urlparse(url[len("blob:"):])
+            if parsed.hostname not in ("localhost", "127.0.0.1", "::1"):
+                bad.append(url)
+        return bad
+
+
+# JavaScript run in the page: the graph component's vis-network instance (inside its shadow root).
+NETWORK = """(name) => {
+  for (const host of document.querySelectorAll('[data-testid^="stBidiComponent"]')) {
+    const root = host.shadowRoot || host;
+    const canvas = root.querySelector('.kg-canvas');
+    if (canvas && canvas.__kgNetwork && canvas.dataset.drawn === '1') return canvas;
+  }
+  return null;
+}"""
+COUNT = "() => { const c = (" + NETWORK + ")(); if (!c) return -1; const n = c.__kgNetwork;" \
+        " return Object.keys(n.body.nodes).filter((id) => n.body.nodes[id].options && !id.startsWith('edgeId:')).length; }"
+FOCUS = "() => { const c = (" + NETWORK + ")(); return c ? c.__kgNetwork.getSelectedNodes() : null; }"
+POSITION = """(id) => {
+  const c = (""" + NETWORK + """)();
+  const n = c.__kgNetwork;
+  const p = n.canvasToDOM(n.getPositions([id])[id]);
+  const r = c.getBoundingClientRect();
+  return { x: r.left + p.x, y: r.top + p.y };
+}"""
+
+
+def wait_for_graph(page, count: int | None = None, timeout: float = 30_000):
+    page.wait_for_function(f"() => ({COUNT})() > 0" if count is None else f"() => ({COUNT})() === {count}", timeout=timeout)
+
+
+@pytest.fixture(scope="module")
+def small_pack(tmp_path_factory):
+    return write_small_pack(tmp_path_factory.mktemp("small") / "pack")
+
+
+def test_explore_click_plan_offline(browser, small_pack, tmp_path):
+    from kg import load_pack, render
+    from kg.queries import study_order
+
+    pack = load_pack(small_pack)
+    expected = render.neighbourhood(pack, "relu", 1)
+    with streamlit_app(small_pack, tmp_path) as url:
+        page = browser.new_page(viewport={"width": 1400, "height": 950})
+        watch = Watch(page)
+        page.goto(f"{url}/?focus=relu&depth=1")
+        page.wait_for_function(f"() => ({COUNT})() === {len(expected)}", timeout=30_000)
+        assert page.evaluate(COUNT) == len(expected) == 4
+        assert page.evaluate(FOCUS) == ["relu"]
+        page.get_by_role("heading", name="ReLU").first.wait_for()
+
+        # clicking a node in the canvas makes it the focus: details, drawing and URL follow, no reload
+        page.evaluate("() => { window.__sameDocument = true; }")
+        point = page.evaluate(POSITION, "vanishing-gradient")
+        page.mouse.click(point["x"], point["y"])
+        page.get_by_role("heading", name="Vanishing Gradient").first.wait_for(timeout=20_000)
+        page.wait_for_function(f"() => JSON.stringify(({FOCUS})()) === JSON.stringify(['vanishing-gradient'])", timeout=20_000)
+        page.wait_for_function("() => location.search.includes('focus=vanishing-gradient')", timeout=10_000)
+        assert page.evaluate("() => window.__sameDocument") is True
+        assert page.evaluate(COUNT) == len(render.neighbourhood(pack, "vanishing-gradient", 1))
+
+        # the study plan tab lists the steps in study order
+        page.goto(f"{url}/?tab=plan&plan=attention")
+        steps = [s.id for s in study_order(pack, ["attention"]).steps]
+        names = [pack.graph.nodes[n]["name"] for n in steps]
+        checkboxes = page.locator('[data-testid="stCheckbox"]')
+        checkboxes.first.wait_for(timeout=30_000)
+        labels = [text.strip() for text in checkboxes.all_inner_texts()]
+        assert len(labels) == len(steps)
+        for index, (name, text) in enumerate(zip(names, labels), 1):
+            assert text.startswith(f"{index}. {name} · "), (index, text)
+        wait_for_graph(page, len(steps))
+
+        page.wait_for_timeout(500)
+        assert not watch.errors, watch.errors
+        assert not watch.outside(), watch.outside()
+        assert any(u.startswith(url) for u in watch.requests)
+        page.close()
+
+
+def test_screenshot_of_the_shipped_graph(browser, tmp_path):
+    with streamlit_app(None, tmp_path) as url:
+        page = browser.new_page(viewport={"width": 1440, "height": 960})
+        watch = Watch(page)
+        page.goto(f"{url}/?focus=transformer&depth=1")
+        wait_for_graph(page)
+        page.wait_for_timeout(800)
+        assert page.evaluate(COUNT) > 1
+        page.screenshot(path=str(ROOT / "docs" / "screenshot.png"))
+        page.goto(f"{url}/?tab=checks")
+        page.locator('[data-testid="stTabs"]').first.wait_for(timeout=30_000)
+        page.wait_for_timeout(800)
+        assert not watch.errors, watch.errors
+        assert not watch.outside(), watch.outside()
+        page.close()
+
+
+def test_hostile_pack_runs_no_script(browser, tmp_path):
+    from kg import load_pack
+    from kg import render
+
+    folder = write_hostile_pack(tmp_path / "hostile")
+    pack = load_pack(folder)
+    with streamlit_app(folder, tmp_path) as url:
+        page = browser.new_page(viewport={"width": 1400, "height": 950})
+        watch = Watch(page)
+        for query in ("?focus=evil-one&depth=2", "?tab=plan&plan=evil-one", "?tab=connect", "?tab=checks"):
+            page.goto(url + "/" + query)
+            page.locator('[data-testid="stTabs"]').first.wait_for(timeout=30_000)
+            if "focus" in query:
+                wait_for_graph(page, len(render.neighbourhood(pack, "evil-one", 2)))
+                # hover every node so that every tooltip is built
+                for node in ("evil-one", "evil-two", "evil-three"):
+                    point = page.evaluate(POSITION, node)
+                    page.mouse.move(point["x"], point["y"])
+                    page.wait_for_timeout(300)
+                for expander in page.locator('[data-testid="stExpander"] summary').all():
+                    expander.click()
+            page.wait_for_timeout(1200)
+            assert page.evaluate("() => window.__pwned") is None, query
+            injected = page.evaluate("""() => {
+                const found = [];
+                const scan = (root) => {
+                  for (const el of root.querySelectorAll('img[src="x"], svg[onload], [onerror], [onload], a[href^="javascript"]')) found.push(el.outerHTML.slice(0, 80));
+                  for (const el of root.querySelectorAll('*')) if (el.shadowRoot) scan(el.shadowRoot);
+                };
+                scan(document);
+                return found;
+            }""")
+            assert injected == [], (query, injected)
+        # the hostile text is on screen, as text
+        page.goto(url + "/?focus=evil-one")
+        page.get_by_text("window.__pwned=1", exact=False).first.wait_for(timeout=30_000)
+        assert not watch.dialogs
+        assert not [u for u in watch.requests if urlparse(u).path.endswith("/x")]
+        assert not watch.outside(), watch.outside()
+        assert not watch.errors, watch.errors
+        page.close()
+
+
+def test_exported_page_draws_offline_and_runs_no_injected_script(browser, tmp_path):
+    from kg import load_pack, render
+
+    folder = write_hostile_pack(tmp_path / "hostile")
+    pack = load_pack(folder)
+    page_file = tmp_path / "graph.html"
+    page_file.write_text(render.render_html(pack, list(pack.graph), focus="evil-one", title="<img src=x onerror=window.__pwned=7>"))
+    page = browser.new_page()
+    watch = Watch(page)
+    page.goto(page_file.as_uri())
+    page.wait_for_function("() => window.kgNetwork && document.querySelector('.kg-canvas').dataset.drawn === '1'", timeout=20_000)
+    assert page.evaluate("() => window.kgNetwork.body.data.nodes.length") == 3
+    assert page.evaluate("() => window.__pwned") is None
+    assert page.evaluate("() => document.title").startswith("<img")
+    assert page.evaluate("() => document.querySelectorAll('img').length") == 0
+    assert not watch.errors, watch.errors
+    assert all(u.startswith("file://") for u in watch.requests), watch.requests
+    page.close()
+
+
+def test_chromium_is_required_in_ci():
+    if IN_CI:
+        assert shutil.which("chromium") or Path(CHROMIUM).is_file(), "CI must install Debian's chromium"
