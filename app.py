@@ -3,8 +3,8 @@
 Run: ``streamlit run app.py`` (the shipped graph), ``streamlit run app.py -- --graph PATH``,
 or ``KG_GRAPH=PATH streamlit run app.py``; another pack can also be uploaded in the sidebar.
 
-The script reads top to bottom: configuration and words, loading (cached), session state and the
-URL, the sidebar, then one section per tab. All answers come from the ``kg`` library; this file
+The script reads top to bottom: configuration, loading (cached), session state and the URL, the
+sidebar, then one section per tab; the interface words (English and Chinese) are in ``kg.app_text``. All answers come from the ``kg`` library; this file
 only lays them out. Pack text is shown as escaped Markdown, table cells or component data — never
 as HTML — and the graph is drawn by ``kg.render``'s Custom Component v2 with physics off.
 """
@@ -29,143 +29,17 @@ from kg.queries import connect, fringe, group_relations, related, sentence, stud
 from kg.schema import DEFAULT_MINUTES, EDGE_TYPES, ID_PATTERN, KINDS, section_key
 from kg.search import search
 from kg import render
+from kg.app_text import LANGS, WORDS, text as word
 
 st.set_page_config(page_title="kg · deep-learning concepts", page_icon="🧭", layout="wide")
 
-# --------------------------------------------------------------------------- words
+# --------------------------------------------------------------------------- configuration and escaping
 
 TABS = ("explore", "plan", "connect", "checks")
-LANGS = {"en": "English", "zh": "中文"}
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_KNOWN_BYTES = 256 * 1024
 GRAPH_HEIGHT = 560
 
-WORDS: dict[str, dict[str, str]] = {
-    "en": {
-        "title": "kg · deep-learning concepts",
-        "language": "Language / 语言",
-        "pack": "Pack",
-        "pack_stats": "{concepts} concepts, {edges} edges · {errors} errors, {warnings} warnings",
-        "upload": "Open another pack (.yaml or .zip)",
-        "upload_help": "At most {mb} MB. A zip is unpacked safely: no paths outside its folder, no links, size limits.",
-        "upload_bad": "The uploaded pack could not be opened: {error}",
-        "using_upload": "Showing the uploaded pack {name}. Remove the file to go back.",
-        "search": "Search concepts",
-        "search_help": "English or Chinese name, alias or id; typos are fine.",
-        "no_hits": "No concept matches.",
-        "tab_explore": "Explore",
-        "tab_plan": "Study plan",
-        "tab_connect": "Connect",
-        "tab_checks": "Checks",
-        "depth": "Depth (hops)",
-        "whole": "Whole graph",
-        "physics": "Physics (slow on big graphs)",
-        "filters": "Filters",
-        "edge_types": "Edge types",
-        "kinds": "Kinds",
-        "chapters": "Guide sections",
-        "too_big": "The whole graph has {total} concepts, more than the {cap} drawn at once: showing the focus neighbourhood instead.",
-        "kind": "Kind",
-        "section": "Section",
-        "minutes": "Study time",
-        "min": "{m} min",
-        "relations": "Relations",
-        "no_relations": "No relations.",
-        "questions": "Interview questions",
-        "answer": "Answer",
-        "refs": "References",
-        "no_focus": "This pack has no concepts to show.",
-        "targets": "What do you want to learn?",
-        "known": "Concepts you already know",
-        "plan_empty": "Choose one or more targets to get a study plan.",
-        "plan_total": "{steps} steps · about {time}",
-        "plan_done": "You already know everything these targets need.",
-        "tick": "Tick a step when you know it: it moves to your known concepts and the plan shrinks.",
-        "target": "target",
-        "why_step": "needed because",
-        "download_plan": "Download the plan (Markdown)",
-        "next": "What can I learn next",
-        "next_help": "Concepts whose prerequisites you all know.",
-        "focus_btn": "Focus",
-        "add_btn": "Plan",
-        "known_down": "Download known concepts (JSON)",
-        "known_up": "Load known concepts (JSON)",
-        "known_bad": "That file is not a known-concepts file: {error}",
-        "known_loaded": "Loaded {n} known concepts.",
-        "from": "From",
-        "to": "To",
-        "same": "Choose two different concepts.",
-        "no_path": "These two concepts are not connected.",
-        "path_n": "Connection {n}",
-        "checks_clean": "No problems: the pack is clean.",
-        "checks_summary": "{errors} errors, {warnings} warnings, {infos} notes",
-        "col_severity": "severity", "col_code": "code", "col_where": "file:line", "col_message": "message", "col_hint": "hint",
-        "query_error": "This view cannot be computed on this pack: {error}",
-        "hours": "{h} h {m} min",
-    },
-    "zh": {
-        "title": "kg · 深度学习概念图谱",
-        "language": "Language / 语言",
-        "pack": "概念包",
-        "pack_stats": "{concepts} 个概念,{edges} 条关系 · {errors} 个错误,{warnings} 个警告",
-        "upload": "打开其他概念包(.yaml 或 .zip)",
-        "upload_help": "最大 {mb} MB。zip 会被安全解压:不允许越出目录的路径、链接,并限制大小。",
-        "upload_bad": "无法打开上传的概念包:{error}",
-        "using_upload": "正在显示上传的概念包 {name}。移除文件即可返回。",
-        "search": "搜索概念",
-        "search_help": "英文名、中文名、别名或 id;允许拼写错误。",
-        "no_hits": "没有匹配的概念。",
-        "tab_explore": "探索",
-        "tab_plan": "学习计划",
-        "tab_connect": "关联",
-        "tab_checks": "检查",
-        "depth": "深度(跳数)",
-        "whole": "整个图谱",
-        "physics": "物理模拟(大图较慢)",
-        "filters": "筛选",
-        "edge_types": "关系类型",
-        "kinds": "类型",
-        "chapters": "指南章节",
-        "too_big": "整个图谱有 {total} 个概念,超过一次最多显示的 {cap} 个:改为显示焦点邻域。",
-        "kind": "类型",
-        "section": "章节",
-        "minutes": "学习时间",
-        "min": "{m} 分钟",
-        "relations": "关系",
-        "no_relations": "没有关系。",
-        "questions": "面试题",
-        "answer": "答案",
-        "refs": "参考文献",
-        "no_focus": "这个概念包没有可显示的概念。",
-        "targets": "你想学什么?",
-        "known": "你已经掌握的概念",
-        "plan_empty": "选择一个或多个目标以生成学习计划。",
-        "plan_total": "{steps} 步 · 约 {time}",
-        "plan_done": "这些目标需要的内容你都已掌握。",
-        "tick": "掌握一步后勾选它:它会加入已掌握概念,计划随之缩短。",
-        "target": "目标",
-        "why_step": "原因",
-        "download_plan": "下载学习计划(Markdown)",
-        "next": "接下来可以学什么",
-        "next_help": "先修概念已全部掌握的概念。",
-        "focus_btn": "聚焦",
-        "add_btn": "计划",
-        "known_down": "下载已掌握概念(JSON)",
-        "known_up": "载入已掌握概念(JSON)",
-        "known_bad": "这不是已掌握概念文件:{error}",
-        "known_loaded": "已载入 {n} 个已掌握概念。",
-        "from": "从",
-        "to": "到",
-        "same": "请选择两个不同的概念。",
-        "no_path": "这两个概念之间没有关联。",
-        "path_n": "关联 {n}",
-        "checks_clean": "没有问题:概念包是干净的。",
-        "checks_summary": "{errors} 个错误,{warnings} 个警告,{infos} 条提示",
-        "col_severity": "严重程度", "col_code": "代码", "col_where": "文件:行", "col_message": "说明", "col_hint": "建议",
-        "query_error": "无法在这个概念包上计算该视图:{error}",
-        "hours": "{h} 小时 {m} 分钟",
-    },
-}
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'])")
 _SAFE_URL = re.compile(r"^https?://[^\s<>()\[\]\"'`\\]+$")
@@ -177,7 +51,7 @@ def md(text) -> str:
 
 
 def w(key: str, **values) -> str:
-    return WORDS[st.session_state.get("lang", "en")][key].format(**values)
+    return word(st.session_state.get("lang", "en"), key, **values)
 
 
 def duration(minutes: int) -> str:

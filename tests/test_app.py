@@ -292,3 +292,19 @@ def test_ten_thousand_concepts_open_responsive(tmp_path, monkeypatch):
     start = time.perf_counter()
     at.run()
     assert time.perf_counter() - start < 1.5
+
+
+def test_interface_words_live_outside_the_app_and_match_in_both_languages():
+    import string
+    import subprocess
+
+    from kg.app_text import LANGS, WORDS
+
+    assert set(WORDS) == set(LANGS) == {"en", "zh"}
+    assert set(WORDS["en"]) == set(WORDS["zh"])
+    fields = lambda s: {f for _, f, _, _ in string.Formatter().parse(s) if f}  # noqa: E731
+    for key in WORDS["en"]:
+        assert fields(WORDS["en"][key]) == fields(WORDS["zh"][key]), key
+    # importable without the UI stack (the CLI and tests can use it)
+    code = "import sys, kg.app_text; assert 'streamlit' not in sys.modules and 'pyvis' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True)
