@@ -109,7 +109,7 @@ def cmd_related(args) -> int:
                            "direction": r.direction, "distance": r.distance, "why": r.why} for r in relations], ensure_ascii=False, indent=2))
         return EXIT_OK
     print(_names(pack, focus, args.lang))
-    for title, members in group_relations(relations):
+    for title, members in group_relations(relations, args.lang):
         print(f"  {title}:")
         for relation in members:
             print(f"    {_names(pack, relation.neighbour, args.lang)}" + (f" — {relation.why}" if relation.why else ""))
@@ -157,7 +157,7 @@ def cmd_show(args) -> int:
     print(concept.get("summary", ""))
     if concept.get("summary_zh"):
         print(concept["summary_zh"])
-    for title, members in group_relations(related(pack, node)):
+    for title, members in group_relations(related(pack, node), args.lang):
         print(f"\n{title}: " + ", ".join(_names(pack, r.neighbour, args.lang) for r in members))
     for question in concept.get("questions", []):
         print(f"\nQ: {question['q']}\nA: {question['a']}")

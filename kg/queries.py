@@ -191,10 +191,12 @@ def related(pack: "Pack", name: str, *, types: Iterable[str] | None = None, dept
     return relations
 
 
-def group_relations(relations: list[Relation]) -> list[tuple[str, list[Relation]]]:
-    """First-hop relations grouped as solves / solved by, variant of / variants, ..."""
+def group_relations(relations: list[Relation], lang: str = "en") -> list[tuple[str, list[Relation]]]:
+    """First-hop relations grouped as solves / solved by, variant of / variants, ... titled in ``lang``."""
     groups = []
     for edge_type, direction, title in RELATION_GROUPS:
+        if lang == "zh":
+            title = EDGE_TYPES[edge_type]["forward_zh" if direction == "out" else "inverse_zh"]
         members = [r for r in relations if r.distance == 1 and r.edge[1] == edge_type and r.direction == direction]
         if members:
             groups.append((title, members))
