@@ -31,3 +31,19 @@ def test_installed_wheel_carries_the_graph(tmp_path):
     location, count = result.stdout.split()
     assert Path(location) == target / "kg" / "graph"
     assert int(count) == len(kg.load_pack().graph)
+
+
+def test_ci_runs_the_readme_test_command_verbatim():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    after = readme.split("Run the tests", 1)[1]
+    command = after.split("```sh\n", 1)[1].split("\n```", 1)[0].strip()
+    assert "pytest" in command and "\n" not in command
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert command in ci.splitlines()
+
+
+def test_readme_app_command_installs_the_app_extra_and_runs_the_app():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    command = readme.split("Start the app", 1)[1].split("```sh\n", 1)[1].split("\n```", 1)[0].strip()
+    assert '".[app]"' in command and command.endswith("streamlit run app.py")
+    assert (ROOT / "app.py").is_file() and (ROOT / ".streamlit" / "config.toml").is_file()
