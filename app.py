@@ -11,6 +11,7 @@ as HTML — and the graph is drawn by ``kg.render``'s Custom Component v2 with p
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import json
 import os
@@ -23,6 +24,7 @@ import streamlit as st
 
 from kg import load_pack
 from kg.errors import KgError, UnknownConcept
+from kg.export import EXPORTERS, select_nodes
 from kg.pack import Limits, default_pack_path, find_pack_files
 from kg.problems import count_by_severity
 from kg.queries import connect, fringe, group_relations, related, sentence, study_order
@@ -39,6 +41,11 @@ TABS = ("explore", "plan", "connect", "checks")
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_KNOWN_BYTES = 256 * 1024
 GRAPH_HEIGHT = 560
+#: The download type of each export format (kg.export.EXPORTERS); anything else is text or bytes.
+EXPORT_MIME = {"json": "application/json", "graphml": "application/graphml+xml", "gexf": "application/gexf+xml",
+               "dot": "text/vnd.graphviz", "mermaid": "text/plain", "csv": "text/csv", "markdown": "text/markdown",
+               "anki": "application/octet-stream", "html": "text/html"}
+EXPORT_SCOPES = ("focus", "plan", "pack")
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'])")
@@ -173,6 +180,31 @@ def connect_data(_pack, pack_key: str, a: str, b: str, lang: str, physics: bool)
     return paths, drawing
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def export_nodes(_pack, pack_key: str, scope: str, focus: str | None, depth: int, targets: tuple, known: tuple) -> list[str]:
+    """The concepts an export covers, chosen as ``kg export`` chooses them (--focus/--depth, --plan/--known)."""
+    if scope == "plan":
+        return select_nodes(_pack, plan=list(targets), known=list(known))
+    return select_nodes(_pack, focus=focus if scope == "focus" else None, depth=depth)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def export_bytes(_pack, pack_key: str, fmt: str, scope: str, focus: str | None, depth: int, targets: tuple,
+                 known: tuple, lang: str) -> bytes:
+    """One export file (kg.export), computed when its download is asked for and cached per pack and view."""
+    function, binary, _ = EXPORTERS[fmt]
+    nodes = export_nodes(_pack, pack_key, scope, focus, depth, targets, known)
+    options = {"lang": lang, "nodes_table": False}
+    if scope == "plan":
+        options.update(plan=list(targets), known=list(known))
+    elif scope == "focus":
+        options["focus"] = focus
+    code = function.__code__
+    accepted = code.co_varnames[: code.co_argcount + code.co_kwonlyargcount]
+    result = function(_pack, nodes, **{k: v for k, v in options.items() if k in accepted})
+    return result if binary else result.encode("utf-8")
+
+
 @st.cache_resource(show_spinner=False)
 def graph_component():
     """The vis-network view as a Custom Component v2 (in the page, no iframe); clicks come back as a trigger."""
@@ -222,6 +254,7 @@ def init_state(pack) -> None:
     st.session_state.filter_types = list(EDGE_TYPES)
     st.session_state.filter_kinds = list(KINDS)
     st.session_state.filter_chapters = None
+    st.session_state.export_scope = EXPORT_SCOPES[0]
     st.session_state._ready = True
 
 
@@ -320,6 +353,47 @@ def sidebar_ui(pack, pack_key: str, source: str, upload_error: str) -> None:
                 other = data.get("name_zh") if st.session_state.lang == "en" else data.get("name")
                 text = md(label(pack, hit.id)) + (f" · {md(other)}" if other else "")
                 st.button(text, key=f"hit-{hit.id}", on_click=set_focus, args=(hit.id,), width="stretch")
+        export_ui(pack, pack_key)
+
+
+def export_button(pack, pack_key: str, fmt: str, scope: str, text: str, key: str) -> None:
+    """One download in a kg.export format; the file is made when it is asked for (then cached), not on every rerun."""
+    function, binary, suffix = EXPORTERS[fmt]
+    state = st.session_state
+    focus, depth = (state.focus, state.depth) if scope == "focus" else (None, 1)
+    targets, known = (tuple(state.targets), tuple(state.known)) if scope == "plan" else ((), ())
+    code = function.__code__
+    lang = state.lang if "lang" in code.co_varnames[: code.co_argcount + code.co_kwonlyargcount] else ""
+    stem = {"focus": f"kg-{focus}-depth{depth}", "plan": "kg-plan-" + "-".join(targets), "pack": "kg-pack"}[scope]
+    stem = re.sub(r"[^a-z0-9-]+", "-", stem.lower())[:80].strip("-") or "kg"
+    data = functools.partial(export_bytes, pack, pack_key, fmt, scope, focus, depth, targets, known, lang)
+    mime = EXPORT_MIME.get(fmt, "application/octet-stream" if binary else "text/plain")
+    st.download_button(text, data, file_name=stem + suffix, mime=mime, key=key, on_click="ignore", width="stretch")
+
+
+def export_ui(pack, pack_key: str) -> None:
+    """Every kg.export format for the focus neighbourhood (Explore's depth), the study plan or the whole pack."""
+    state = st.session_state
+    with st.expander(w("export")):
+        st.radio(w("export_scope"), EXPORT_SCOPES, format_func=lambda s: w(f"export_{s}"), key=widget_key("export_scope"),
+                 on_change=copy_to_model, args=("export_scope", widget_key("export_scope")))
+        scope = state.export_scope
+        if scope == "plan" and not state.targets:
+            st.info(w("plan_empty"))
+            return
+        try:
+            nodes = export_nodes(pack, pack_key, scope, state.focus, state.depth, tuple(state.targets), tuple(state.known))
+        except Exception as err:  # a cycle in a broken pack has no study order
+            st.error(w("query_error", error=md(err)))
+            return
+        about = {"focus": w("export_about_focus", name=md(label(pack, state.focus)), depth=state.depth),
+                 "plan": w("export_about_plan", names=", ".join(md(label(pack, t)) for t in state.targets)),
+                 "pack": ""}[scope]
+        st.caption(w("export_count", n=len(nodes)) + (f" · {about}" if about else ""))
+        columns = st.columns(2)
+        for index, fmt in enumerate(EXPORTERS):
+            with columns[index % 2]:
+                export_button(pack, pack_key, fmt, scope, WORDS[state.lang].get(f"format_{fmt}", fmt), key=f"export-{fmt}")
 
 
 def details_ui(pack, focus: str) -> None:
@@ -398,17 +472,6 @@ def explore_ui(pack, pack_key: str) -> None:
         details_ui(pack, focus)
 
 
-def plan_markdown(pack, steps, total: int, targets: list[str]) -> str:
-    lines = [f"# {w('tab_plan')}: " + ", ".join(md(label(pack, t)) for t in targets), "",
-             w("plan_total", steps=len(steps), time=duration(total)), ""]
-    for index, (node, minutes, reason, is_target) in enumerate(steps, 1):
-        extra = f" ({w('target')})" if is_target else ""
-        lines.append(f"{index}. [ ] **{md(label(pack, node))}**{extra} — {w('min', m=minutes)}")
-        if reason:
-            lines.append("   - " + w("why_step") + ": " + " → ".join(md(sentence(pack, e, st.session_state.lang)) for e in reason))
-    return "\n".join(lines) + "\n"
-
-
 def load_known_file(pack) -> None:
     """Callback of the known-concepts uploader: merge the ids it lists (only ids of this pack)."""
     uploaded = st.session_state.get("known_file")
@@ -471,8 +534,7 @@ def plan_ui(pack, pack_key: str) -> None:
                                     key=f"step-{node}", on_change=add_known, args=([node],))
                         if reason:
                             st.caption(w("why_step") + ": " + " → ".join(md(sentence(pack, e, st.session_state.lang)) for e in reason))
-                    st.download_button(w("download_plan"), plan_markdown(pack, steps, total, targets).encode("utf-8"),
-                                       file_name="kg-study-plan.md", mime="text/markdown")
+                    export_button(pack, pack_key, "markdown", "plan", w("download_plan"), key="plan-markdown")
     with right:
         if targets and steps:
             draw(pack_key, "plan", drawing)

@@ -15,6 +15,8 @@ pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from kg import load_pack  # noqa: E402
+from kg.export import EXPORTERS, select_nodes  # noqa: E402
+from kg.export.markdown import to_markdown  # noqa: E402
 from kg.queries import study_order  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -35,6 +37,22 @@ def make_app(**params) -> AppTest:
     for key, value in params.items():
         at.query_params[key] = value
     return at
+
+
+@pytest.fixture()
+def downloads(monkeypatch):
+    """Deferred downloads (data made only when clicked), captured as {file name: (mime type, data callable)}."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    found: dict = {}
+    original = MediaFileManager.add_deferred
+
+    def record(self, data, mimetype, coordinates, *args, **kwargs):
+        found[kwargs.get("file_name")] = (mimetype, data)
+        return original(self, data, mimetype, coordinates, *args, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", record)
+    return found
 
 
 def graph_payload(at: AppTest, index: int = 0) -> dict:
@@ -120,7 +138,7 @@ def test_depth_and_filters_change_the_drawing(small_dir):
     assert graph_payload(ok(at))["physics"] is True
 
 
-def test_plan_lists_steps_in_study_order_and_ticking_shrinks_it(small_dir):
+def test_plan_lists_steps_in_study_order_and_ticking_shrinks_it(small_dir, downloads):
     expected = [s.id for s in study_order(load_pack(small_dir), ["attention"]).steps]
     at = ok(make_app(tab="plan", plan="attention").run())
     names = {n: load_pack(small_dir).graph.nodes[n]["name"] for n in expected}
@@ -131,7 +149,12 @@ def test_plan_lists_steps_in_study_order_and_ticking_shrinks_it(small_dir):
     assert "target" in labels[-1]
     assert {n["id"] for n in graph_payload(at)["nodes"]} == set(expected)
     markdown = next(d for d in at.get("download_button") if "plan" in d.proto.label.lower())
-    assert markdown is not None
+    assert markdown.proto.deferred_file_id  # made when clicked, not on every rerun
+    mime, data = downloads["kg-plan-attention.md"]
+    checklist = data().decode("utf-8")
+    assert mime == "text/markdown" and checklist == to_markdown(load_pack(small_dir), plan=["attention"])
+    items = [line for line in checklist.splitlines() if line.startswith("- [ ] ")]
+    assert [line.split("**")[1].split(" (")[0] for line in items] == [names[n] for n in expected]
     ok(at.checkbox(key="step-calculus").check().run())
     assert at.session_state.known == ["calculus"]
     assert [c.label for c in at.checkbox][0].startswith("1\\. ") and "Calculus" not in at.checkbox[0].label
@@ -308,3 +331,46 @@ def test_interface_words_live_outside_the_app_and_match_in_both_languages():
     # importable without the UI stack (the CLI and tests can use it)
     code = "import sys, kg.app_text; assert 'streamlit' not in sys.modules and 'pyvis' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_exports_offer_every_format_for_the_focus_neighbourhood(small_dir, downloads):
+    from kg.app_text import WORDS
+
+    pack = load_pack(small_dir)
+    at = ok(make_app(focus="relu", depth="1").run())
+    labels = [d.proto.label for d in at.get("download_button")]
+    assert {WORDS["en"][f"format_{fmt}"] for fmt in EXPORTERS} <= set(labels)
+    assert all(d.proto.deferred_file_id for d in at.get("download_button") if d.proto.label in labels)
+    for fmt, (_, binary, suffix) in EXPORTERS.items():
+        mime, data = downloads[f"kg-relu-depth1{suffix}"]
+        content = data()
+        assert isinstance(content, bytes) and content, fmt
+        if binary:
+            assert content[:2] == b"PK" and mime == "application/octet-stream"  # an .apkg is a zip
+    assert downloads["kg-relu-depth1.json"][0] == "application/json"
+    assert downloads["kg-relu-depth1.csv"][0] == "text/csv"
+    data = json.loads(downloads["kg-relu-depth1.json"][1]())
+    ids = {n["id"] for n in data["nodes"]}
+    assert ids == set(select_nodes(pack, focus="relu", depth=1)) == {n["id"] for n in graph_payload(at)["nodes"]}
+    assert {(l["source"], l["type"], l["target"]) for l in data["links"]} >= {("relu", "solves", "vanishing-gradient")}
+    # the depth of Explore is the depth of the export
+    downloads.clear()
+    at.slider(key="w_depth__en").set_value(2).run()
+    data = json.loads(ok(at) and downloads["kg-relu-depth2.json"][1]())
+    assert {n["id"] for n in data["nodes"]} == set(select_nodes(pack, focus="relu", depth=2))
+
+
+def test_exports_of_the_whole_pack_and_of_the_plan(small_dir, downloads):
+    pack = load_pack(small_dir)
+    at = ok(make_app(focus="relu", plan="attention").run())
+    ok(at.radio(key="w_export_scope__en").set_value("pack").run())
+    data = json.loads(downloads["kg-pack.json"][1]())
+    assert len(data["nodes"]) == pack.graph.number_of_nodes() and len(data["links"]) == pack.graph.number_of_edges()
+    ok(at.radio(key="w_export_scope__en").set_value("plan").run())
+    plan = [s.id for s in study_order(pack, ["attention"]).steps]
+    assert [n["id"] for n in json.loads(downloads["kg-plan-attention.json"][1]())["nodes"]] == sorted(plan)
+    assert downloads["kg-plan-attention.md"][1]().decode().startswith("# Study plan: Attention")
+    # no targets: nothing to export as a plan, and no crash
+    at = ok(make_app(focus="relu").run())
+    ok(at.radio(key="w_export_scope__en").set_value("plan").run())
+    assert any("Choose one or more targets" in i.value for i in at.info)
