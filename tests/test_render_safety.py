@@ -207,7 +207,5 @@ def test_dot_rendered_to_svg_has_the_markup_of_a_harmless_pack(packs, lang):
     assert [tag for tag, _ in pages["hostile"].elements] == [tag for tag, _ in pages["harmless"].elements]
 
 
-@pytest.mark.xfail(strict=True, reason="kg/export/dot.py writes '<' raw inside quoted labels (harmless for Graphviz, which "
-                                       "escapes it in SVG, but the issue asks for no raw '<script' in the file); reported")
 def test_dot_source_holds_no_raw_script_tag(packs):
     assert "<script" not in export(packs["hostile"], "dot").lower()

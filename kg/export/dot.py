@@ -38,6 +38,9 @@ EDGE_STYLES = {
 def quote(text: object) -> str:
     """``text`` as a double-quoted DOT string that Graphviz shows literally."""
     value = " ".join(str(text).split()) if text is not None else ""
+    # Graphviz decodes HTML entities in labels, so markup characters can be written as entities:
+    # the file then holds no raw '<script' for an editor or a careless viewer to act on.
+    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
