@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .errors import KgError, UnknownConcept
+from .errors import KgError, PackError, UnknownConcept
 from .problems import CODES, count_by_severity
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -40,6 +40,10 @@ def _load(args):
         pack = load_pack_cached(args.graph, limits=limits)
     else:
         pack = load_pack(args.graph, limits=limits)
+    if not pack.files and any(p.code == "io-error" for p in pack.problems):
+        if args.command == "check":
+            return pack  # cmd_check prints the problem and exits 2
+        raise PackError(f"cannot read the pack: {pack.problems[0].path}: {pack.problems[0].message}")
     if args.command != "check" and pack.errors:
         print(f"kg: the pack has {len(pack.errors)} error(s); answers use what could be loaded (run 'kg check')", file=sys.stderr)
     return pack
@@ -56,6 +60,8 @@ def cmd_check(args) -> int:
             print(problem.format())
         print(f"{pack.graph.number_of_nodes()} concepts, {pack.graph.number_of_edges()} edges in {len(pack.files)} files: "
               f"{counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} info")
+    if not pack.files and any(p.code == "io-error" for p in pack.problems):
+        return EXIT_USAGE
     failing = counts["error"] + (counts["warning"] if args.strict else 0)
     return EXIT_PROBLEMS if failing else EXIT_OK
 

@@ -123,7 +123,9 @@ def test_unknown_concept_is_exit_1_with_suggestions(capsys):
 
 def test_missing_pack_is_reported_not_raised(capsys):
     code, out, err = run(capsys, "check", "--graph", "/nonexistent/pack")
-    assert code == 1 and "io-error" in out
+    assert code == 2 and "io-error" in out
+    code, out, err = run(capsys, "stats", "--graph", "/nonexistent/pack")
+    assert code == 2 and "cannot read the pack" in err and not out
 
 
 def test_kg_command_imports_neither_streamlit_nor_pyvis():
