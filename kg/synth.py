@@ -249,10 +249,22 @@ def cmd_synth(args) -> int:
     return 0
 
 
+def _positive(text: str) -> int:
+    import argparse
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
 def _arguments(parser) -> None:
-    parser.add_argument("n", type=int, metavar="N", help="number of concepts")
+    parser.add_argument("n", type=_positive, metavar="N", help="number of concepts")
     parser.add_argument("out", metavar="OUT", help="folder to write (must be new or empty)")
-    parser.add_argument("--files", type=int, help="number of files (default: about one per 100 concepts)")
+    parser.add_argument("--files", type=_positive, help="number of files (default: about one per 100 concepts)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (same seed, same pack)")
 
 

@@ -196,9 +196,9 @@ def test_import_and_synth_with_bad_paths(capsys, tmp_path, broken):
     assert {p: p.read_bytes() for p in before} == before
 
 
-@pytest.mark.xfail(strict=True, reason="kg synth 0 raises ValueError('a pack needs at least one concept') from kg/synth.py; reported to its owner")
-def test_synth_of_zero_concepts(capsys, tmp_path):
-    assert run(capsys, "synth", "0", tmp_path / "zero")[0] in (0, 2)
+def test_synth_of_zero_concepts_is_a_usage_error(capsys, tmp_path):
+    code, _, err = run(capsys, "synth", "0", tmp_path / "zero")
+    assert code == 2 and "at least 1" in err and not (tmp_path / "zero").exists()
 
 
 # --- writes ---------------------------------------------------------------------------------------
