@@ -1,6 +1,10 @@
 """Ranked, typo-tolerant search over ids, English and Chinese names and aliases."""
 from __future__ import annotations
 
+import bisect
+import heapq
+import itertools
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -16,44 +20,78 @@ class Hit:
 
 
 class SearchIndex:
-    """Every label of every concept, lower-cased, with the concept it names."""
+    """Every label of every concept, lower-cased, with the concept it names.
+
+    Built once per pack. Exact matches come from a dict, prefix matches from a
+    sorted copy (a bisect range), other substrings from one regex scan over all
+    labels joined into one string, so a query on 100k concepts never loops over
+    every label in Python.
+    """
 
     def __init__(self, pack: "Pack"):
         labels, owners = [], []
         for node, data in pack.graph.nodes(data=True):
             for label in (node, data.get("name"), data.get("name_zh"), *data.get("aliases", ())):
                 if label:
-                    labels.append(label.casefold())
+                    labels.append(" ".join(label.casefold().split()))
                     owners.append(node)
         self.labels, self.owners, self.pack = labels, owners, pack
+        self.exact: dict[str, list[int]] = {}
+        for index, label in enumerate(labels):
+            self.exact.setdefault(label, []).append(index)
+        self.sorted_order = sorted(range(len(labels)), key=labels.__getitem__)
+        self.sorted_labels = [labels[i] for i in self.sorted_order]
+        self.blob = "\n".join(labels)
+        self.starts = list(itertools.accumulate((len(label) + 1 for label in labels[:-1]), initial=0))
+        self._token_sorted: list[str] | None = None
 
     def search(self, query: str, limit: int = 10) -> list[Hit]:
         needle = " ".join(query.casefold().split())
-        if not needle:
+        if not needle or limit < 1:
             return []
-        best: dict[str, Hit] = {}
+        best: dict[str, tuple[float, str]] = {}
+        labels, owners = self.labels, self.owners
 
-        def offer(node: str, score: float, label: str) -> None:
-            if node not in best or best[node].score < score:
-                best[node] = Hit(node, score, label)
+        def offer(index: int, score: float) -> None:
+            node = owners[index]
+            if node not in best or best[node][0] < score:
+                best[node] = (score, labels[index])
 
-        for label, node in zip(self.labels, self.owners):
-            if needle in label:
-                if label == needle:
-                    offer(node, 100.0, label)
-                elif label.startswith(needle):
-                    offer(node, 90.0 + 9 * len(needle) / len(label), label)
-                else:
-                    offer(node, 75.0 + 9 * len(needle) / len(label), label)
+        for index in self.exact.get(needle, ()):
+            offer(index, 100.0)
+        # Prefix matches: a contiguous range of the sorted labels; the shortest labels score highest.
+        low = bisect.bisect_left(self.sorted_labels, needle)
+        high = bisect.bisect_left(self.sorted_labels, needle + "\U0010ffff")
+        if high > low:
+            prefixed = heapq.nsmallest(limit * 4, self.sorted_order[low:high], key=lambda i: len(labels[i]))
+            for index in prefixed:
+                if labels[index] != needle:
+                    offer(index, 90.0 + 9 * len(needle) / len(labels[index]))
+        if len(best) < limit:
+            found = set()
+            for match in re.finditer(re.escape(needle), self.blob):
+                found.add(bisect.bisect_right(self.starts, match.start()) - 1)
+            for index in heapq.nsmallest(limit * 4, found, key=lambda i: len(labels[i])):
+                if not labels[index].startswith(needle):
+                    offer(index, 75.0 + 9 * len(needle) / len(labels[index]))
         if len(best) < limit:
             from rapidfuzz import fuzz, process
 
-            # Whole-label similarity (typos) and word-order-free similarity ("norm batch"); the best of both counts.
-            for scorer in (fuzz.QRatio, fuzz.token_sort_ratio):
-                for label, score, index in process.extract(needle, self.labels, scorer=scorer, limit=limit * 3, score_cutoff=65):
-                    offer(self.owners[index], score * 0.74, label)  # below every substring match, order kept
-        ranked = sorted(best.values(), key=lambda hit: (-hit.score, self.pack.order_key(hit.id)))
-        return ranked[:limit]
+            # Whole-label similarity catches typos; comparing sorted words catches "norm batch".
+            for label, score, index in process.extract(needle, labels, scorer=fuzz.ratio, limit=limit * 3, score_cutoff=65):
+                offer(index, score * 0.74)  # below every substring match, order kept
+            close = sum(1 for score, _ in best.values() if score >= 80 * 0.74)
+            if " " in needle and close < limit:
+                tokens = " ".join(sorted(needle.split()))
+                for label, score, index in process.extract(tokens, self.token_sorted(), scorer=fuzz.ratio, limit=limit * 3, score_cutoff=65):
+                    offer(index, score * 0.74)
+        ranked = sorted(best.items(), key=lambda item: (-item[1][0], self.pack.order_key(item[0])))
+        return [Hit(node, score, label) for node, (score, label) in ranked[:limit]]
+
+    def token_sorted(self) -> list[str]:
+        if self._token_sorted is None:
+            self._token_sorted = [" ".join(sorted(label.split())) for label in self.labels]
+        return self._token_sorted
 
 
 def search(pack: "Pack", query: str, limit: int = 10) -> list[Hit]:
