@@ -27,6 +27,7 @@ from kg.errors import KgError, UnknownConcept
 from kg.export import EXPORTERS, select_nodes
 from kg.pack import Limits, default_pack_path, find_pack_files
 from kg.problems import count_by_severity
+from kg.quiz import grade, make_quiz, review_list, score
 from kg.queries import connect, fringe, group_relations, related, sentence, study_order
 from kg.schema import DEFAULT_MINUTES, EDGE_TYPES, ID_PATTERN, KINDS, section_key
 from kg.search import search
@@ -37,9 +38,10 @@ st.set_page_config(page_title="kg · deep-learning concepts", page_icon="🧭", 
 
 # --------------------------------------------------------------------------- configuration and escaping
 
-TABS = ("explore", "plan", "connect", "checks")
+TABS = ("explore", "plan", "connect", "quiz", "checks")
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_KNOWN_BYTES = 256 * 1024
+MAX_QUIZ = 50
 GRAPH_HEIGHT = 560
 #: The download type of each export format (kg.export.EXPORTERS); anything else is text or bytes.
 EXPORT_MIME = {"json": "application/json", "graphml": "application/graphml+xml", "gexf": "application/gexf+xml",
@@ -205,6 +207,14 @@ def export_bytes(_pack, pack_key: str, fmt: str, scope: str, focus: str | None, 
     return result if binary else result.encode("utf-8")
 
 
+@st.cache_data(show_spinner=False, max_entries=32)
+def quiz_data(_pack, pack_key: str, topic: str, count: int, seed: int, lang: str, ids: tuple | None) -> list:
+    """The questions (kg.quiz.make_quiz): the same topic, count, seed and language give the same quiz."""
+    if ids is not None:
+        return make_quiz(_pack, count=len(ids), seed=seed, lang=lang, ids=list(ids))
+    return make_quiz(_pack, topic=topic or None, count=count, seed=seed, lang=lang)
+
+
 @st.cache_resource(show_spinner=False)
 def graph_component():
     """The vis-network view as a Custom Component v2 (in the page, no iframe); clicks come back as a trigger."""
@@ -255,6 +265,12 @@ def init_state(pack) -> None:
     st.session_state.filter_kinds = list(KINDS)
     st.session_state.filter_chapters = None
     st.session_state.export_scope = EXPORT_SCOPES[0]
+    st.session_state.quiz_topic = ""
+    st.session_state.quiz_count = 10
+    st.session_state.quiz_seed = 0
+    st.session_state.quiz_retry = None  # the ids of a review round, else None
+    st.session_state.quiz_checked = {}  # quiz token -> the responses that were graded
+    st.session_state.quiz_review = []  # wrong or unanswered questions (kg.quiz.review_list items)
     st.session_state._ready = True
 
 
@@ -277,6 +293,8 @@ def reconcile(pack, pack_key: str) -> None:
         kept = list(dict.fromkeys(r for r in (resolved(n) for n in st.session_state[model]) if r))
         if kept != st.session_state[model]:
             set_state(model, kept)
+    if st.session_state.quiz_topic and st.session_state.quiz_topic not in graph:
+        set_state("quiz_topic", "")
     chapters = chapters_of(pack, pack_key)
     if st.session_state.filter_chapters is None or not set(st.session_state.filter_chapters) <= set(chapters):
         set_state("filter_chapters", chapters)
@@ -312,6 +330,30 @@ def add_known(nodes) -> None:
 
 def add_target(node: str) -> None:
     set_state("targets", list(dict.fromkeys([*st.session_state.targets, node])))
+
+
+def new_quiz() -> None:
+    set_state("quiz_seed", int(st.session_state.quiz_seed) + 1)
+    st.session_state.quiz_retry = None
+
+
+def retry_review() -> None:
+    st.session_state.quiz_retry = [item["id"] for item in st.session_state.quiz_review]
+
+
+def check_quiz(questions: list, token: str) -> None:
+    """Grade the answers given (kg.quiz.grade); wrong and unanswered ones join the review list, right ones leave it."""
+    responses = [st.session_state.get(f"quiz-{token}-{i}") for i in range(len(questions))]
+    st.session_state.quiz_checked = {**st.session_state.quiz_checked, token: responses}
+    results = [grade(q, r) for q, r in zip(questions, responses)]
+    review = {item["id"]: item for item in st.session_state.quiz_review}
+    for result in results:
+        if result.correct:
+            review.pop(result.question.id, None)
+    for item in review_list(results):
+        item["times_wrong"] = int(review.get(item["id"], {}).get("times_wrong", 0)) + 1
+        review[item["id"]] = item
+    st.session_state.quiz_review = list(review.values())
 
 
 # --------------------------------------------------------------------------- small views
@@ -375,7 +417,8 @@ def export_ui(pack, pack_key: str) -> None:
     """Every kg.export format for the focus neighbourhood (Explore's depth), the study plan or the whole pack."""
     state = st.session_state
     with st.expander(w("export")):
-        st.radio(w("export_scope"), EXPORT_SCOPES, format_func=lambda s: w(f"export_{s}"), key=widget_key("export_scope"),
+        names = {scope: w(f"export_{scope}") for scope in EXPORT_SCOPES}
+        st.radio(w("export_scope"), EXPORT_SCOPES, format_func=names.get, key=widget_key("export_scope"),
                  on_change=copy_to_model, args=("export_scope", widget_key("export_scope")))
         scope = state.export_scope
         if scope == "plan" and not state.targets:
@@ -386,9 +429,7 @@ def export_ui(pack, pack_key: str) -> None:
         except Exception as err:  # a cycle in a broken pack has no study order
             st.error(w("query_error", error=md(err)))
             return
-        about = {"focus": w("export_about_focus", name=md(label(pack, state.focus)), depth=state.depth),
-                 "plan": w("export_about_plan", names=", ".join(md(label(pack, t)) for t in state.targets)),
-                 "pack": ""}[scope]
+        about = w("export_about_focus", depth=state.depth) if scope == "focus" else ""
         st.caption(w("export_count", n=len(nodes)) + (f" · {about}" if about else ""))
         columns = st.columns(2)
         for index, fmt in enumerate(EXPORTERS):
@@ -579,6 +620,108 @@ def connect_ui(pack, pack_key: str) -> None:
         draw(pack_key, "connect", drawing)
 
 
+def quiz_settings_ui(pack, pack_key: str) -> None:
+    """Topic (any concept, one concept, or the focus), number of questions and seed."""
+    ids = concept_ids(pack, pack_key)
+    c1, c2, c3, c4 = st.columns([3, 1, 1, 1], vertical_alignment="bottom")
+    lang, anything = st.session_state.lang, w("quiz_any")  # bound now: format_func may run outside the script
+    c1.selectbox(w("quiz_topic"), ["", *ids], format_func=lambda n: render.node_label(pack, n, lang) if n else anything,
+                 key=widget_key("quiz_topic"), on_change=copy_to_model, args=("quiz_topic", widget_key("quiz_topic")))
+    c2.number_input(w("quiz_count"), 1, MAX_QUIZ, step=1, key=widget_key("quiz_count"), on_change=copy_to_model,
+                    args=("quiz_count", widget_key("quiz_count")))
+    c3.number_input(w("quiz_seed"), 0, 2**31 - 1, step=1, help=w("quiz_seed_help"), key=widget_key("quiz_seed"),
+                    on_change=copy_to_model, args=("quiz_seed", widget_key("quiz_seed")))
+    c4.button(w("quiz_new"), key="quiz-new", on_click=new_quiz, width="stretch")
+    focus = st.session_state.focus
+    if focus and focus != st.session_state.quiz_topic:
+        st.button(w("quiz_use_focus", name=md(label(pack, focus))), key="quiz-focus", on_click=set_state, args=("quiz_topic", focus))
+
+
+_UNCHECKED = object()  # the response of a question whose quiz is not checked yet
+
+
+def question_ui(question, number: int, key: str, response) -> None:
+    """One question: a choice of options, or an interview question to reveal and grade yourself.
+    ``response`` is the graded answer once the quiz is checked (the widgets are then locked)."""
+    checked = response is not _UNCHECKED
+    if question.kind == "choice":
+        st.radio(f"**{number}\\.** {md(question.prompt)}", list(range(len(question.options))), index=None, key=key,
+                 format_func=lambda i, options=question.options: md(options[i]), disabled=checked)
+    else:
+        st.markdown(f"**{number}\\.** {md(question.prompt)}")
+        st.caption(w("quiz_interview"))
+        with st.expander(w("quiz_reveal"), expanded=checked):
+            st.markdown(md(question.answer_text))
+        st.radio(w("quiz_self"), [True, False], index=None, key=key, horizontal=True, disabled=checked,
+                 format_func=lambda knew, yes=w("quiz_knew"), no=w("quiz_missed"): yes if knew else no)
+    if checked:
+        result = grade(question, response)
+        if result.correct:
+            st.markdown(f"**{w('quiz_right')}**")
+        elif question.kind == "choice":
+            st.markdown(f"**{w('quiz_wrong', answer=md(question.answer_text))}**")
+        else:
+            st.markdown(f"**{w('quiz_to_review')}**")
+        if question.explanation:
+            st.caption(md(question.explanation))
+
+
+def review_ui() -> None:
+    """The review list: wrong and unanswered questions; download it (``kg quiz --retry FILE`` reads it) or retry it."""
+    review = st.session_state.quiz_review
+    st.markdown(f"**{w('quiz_review', n=len(review))}**")
+    if not review:
+        st.caption(w("quiz_review_empty"))
+        return
+    st.caption(w("quiz_review_help"))
+    lines = []
+    for item in review:
+        answer = item.get("correct_answer") if item.get("kind") == "choice" else ""
+        lines.append(f"- {md(item.get('prompt'))}" + (f" → {md(answer)}" if answer else ""))
+    st.markdown("\n".join(lines))
+    payload = json.dumps({"format": "kg-review", "version": 1, "items": review}, ensure_ascii=False, indent=1)
+    c1, c2, c3 = st.columns(3)
+    c1.download_button(w("quiz_review_down"), payload.encode("utf-8"), file_name="kg-review.json", mime="application/json",
+                       key="quiz-review-download", on_click="ignore", width="stretch")
+    c2.button(w("quiz_retry"), key="quiz-retry", on_click=retry_review, width="stretch")
+    c3.button(w("quiz_clear"), key="quiz-clear", on_click=lambda: st.session_state.update(quiz_review=[]), width="stretch")
+
+
+def quiz_ui(pack, pack_key: str) -> None:
+    """A quiz from the graph's edges and interview questions (kg.quiz), in the interface's language."""
+    state = st.session_state
+    retry = tuple(state.quiz_retry) if state.quiz_retry is not None else None
+    if retry is None:
+        quiz_settings_ui(pack, pack_key)
+    else:
+        st.info(w("quiz_retrying", n=len(retry)))
+        st.button(w("quiz_back"), key="quiz-back", on_click=lambda: state.update(quiz_retry=None))
+    topic, count, seed = state.quiz_topic, int(state.quiz_count), int(state.quiz_seed)
+    try:
+        questions = quiz_data(pack, pack_key, topic, count, seed, state.lang, retry)
+    except Exception as err:  # e.g. a cycle in a broken pack: no study order for the topic
+        st.error(w("query_error", error=md(err)))
+        questions = []
+    token = hashlib.sha256(repr((pack_key, topic, count, seed, state.lang, retry)).encode()).hexdigest()[:12]
+    state.quiz_token = token
+    if not questions:
+        st.info(w("quiz_none"))
+    else:
+        responses = state.quiz_checked.get(token)
+        for number, question in enumerate(questions, 1):
+            with st.container(border=True):
+                question_ui(question, number, f"quiz-{token}-{number - 1}",
+                            responses[number - 1] if responses is not None else _UNCHECKED)
+        if responses is None:
+            st.button(w("quiz_check"), key="quiz-check", type="primary", on_click=check_quiz, args=(questions, token))
+        else:
+            summary = score(grade(q, r) for q, r in zip(questions, responses))
+            (st.success if summary["correct"] == summary["total"] else st.warning)(w("quiz_score", **summary))
+            st.button(w("quiz_new"), key="quiz-new-after", on_click=new_quiz, type="primary")
+    st.divider()
+    review_ui()
+
+
 def checks_ui(pack, load_error: str) -> None:
     if load_error:
         st.error(md(load_error))
@@ -601,7 +744,7 @@ def checks_ui(pack, load_error: str) -> None:
 
 
 def tabs_ui() -> list:
-    """The four tabs; only the open one is computed. The open tab is part of the URL."""
+    """The tabs; only the open one is computed. The open tab is part of the URL."""
     labels = [w(f"tab_{t}") for t in TABS]
     key = f"w_tab__{st.session_state.lang}"
     st.session_state[key] = labels[TABS.index(st.session_state.tab)]
@@ -641,7 +784,7 @@ sidebar_ui(pack, pack_key, source, upload_error)
 if upload is not None and pack is not None:
     st.caption(w("using_upload", name=md(upload.name)))
 
-explore_tab, plan_tab, connect_tab, checks_tab = tabs_ui()
+explore_tab, plan_tab, connect_tab, quiz_tab, checks_tab = tabs_ui()
 usable = pack is not None and pack.graph.number_of_nodes() > 0
 if explore_tab.open:
     with explore_tab:
@@ -652,6 +795,9 @@ if plan_tab.open:
 if connect_tab.open:
     with connect_tab:
         connect_ui(pack, pack_key) if usable else st.warning(w("no_focus"))
+if quiz_tab.open:
+    with quiz_tab:
+        quiz_ui(pack, pack_key) if usable else st.warning(w("no_focus"))
 if checks_tab.open:
     with checks_tab:
         checks_ui(pack, load_error)

@@ -18,6 +18,7 @@ from kg import load_pack  # noqa: E402
 from kg.export import EXPORTERS, select_nodes  # noqa: E402
 from kg.export.markdown import to_markdown  # noqa: E402
 from kg.queries import study_order  # noqa: E402
+from kg.quiz import load_review, make_quiz  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).parent))
 from kgapp_fixtures import HOSTILE, SMALL, hostile_yaml, write_small_pack  # noqa: E402
@@ -51,7 +52,15 @@ def downloads(monkeypatch):
         found[kwargs.get("file_name")] = (mimetype, data)
         return original(self, data, mimetype, coordinates, *args, **kwargs)
 
+    static = MediaFileManager.add
+
+    def record_static(self, data, mimetype, coordinates, *args, **kwargs):  # small files sent with the page
+        if kwargs.get("is_for_static_download"):
+            found[kwargs.get("file_name")] = (mimetype, lambda: data)
+        return static(self, data, mimetype, coordinates, *args, **kwargs)
+
     monkeypatch.setattr(MediaFileManager, "add_deferred", record)
+    monkeypatch.setattr(MediaFileManager, "add", record_static)
     return found
 
 
@@ -66,13 +75,18 @@ def ok(at: AppTest) -> AppTest:
     return at
 
 
+def md(text) -> str:
+    """What the app shows for pack text: every Markdown/HTML character backslash-escaped (app.md)."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'])", r"\\\1", " ".join(str(text or "").split()))
+
+
 def texts(at: AppTest) -> str:
     return "\n".join([m.value for m in at.markdown] + [c.value for c in at.caption] + [s.value for s in at.subheader])
 
 
 def test_opens_on_the_shipped_graph_and_every_tab_runs(monkeypatch):
     monkeypatch.delenv("KG_GRAPH", raising=False)
-    for tab in ("explore", "plan", "connect", "checks"):
+    for tab in ("explore", "plan", "connect", "quiz", "checks"):
         at = ok(make_app(tab=tab).run())
         assert at.session_state.tab == tab
         assert at.query_params["tab"] == tab
@@ -82,7 +96,7 @@ def test_opens_on_the_shipped_graph_and_every_tab_runs(monkeypatch):
     assert graph_payload(at)["focus"] == at.session_state.focus
 
 
-@pytest.mark.parametrize("tab", ["explore", "plan", "connect", "checks"])
+@pytest.mark.parametrize("tab", ["explore", "plan", "connect", "quiz", "checks"])
 def test_every_tab_on_a_small_pack(small_dir, tab):
     at = ok(make_app(tab=tab, focus="relu", plan="attention").run())
     body = texts(at)
@@ -95,6 +109,9 @@ def test_every_tab_on_a_small_pack(small_dir, tab):
     elif tab == "connect":
         assert "Connection 1" in body
         assert graph_payload(at)["edges"]
+    elif tab == "quiz":
+        assert at.session_state.tab == "quiz" and at.query_params["tab"] == "quiz"
+        assert at.button(key="quiz-check") is not None and "Review (0)" in body
     else:
         assert [s.value for s in at.success] == ["No problems: the pack is clean."]
 
@@ -180,7 +197,7 @@ def test_language_switch_changes_the_whole_interface(small_dir):
     at.radio(key="w_lang").set_value("zh").run()
     ok(at)
     assert at.title[0].value == "kg · 深度学习概念图谱"
-    assert [t.label for t in at.tabs] == ["探索", "学习计划", "关联", "检查"]
+    assert [t.label for t in at.tabs] == ["探索", "学习计划", "关联", "测验", "检查"]
     assert at.query_params["lang"] == "zh"
     data = graph_payload(at)
     assert {n["label"] for n in data["nodes"]} >= {"线性整流函数", "梯度消失"}
@@ -259,10 +276,14 @@ def test_hostile_pack_text_is_escaped_in_every_streamlit_element(tmp_path, monke
     folder.mkdir()
     (folder / "hostile.yaml").write_text(hostile_yaml(), encoding="utf-8")
     monkeypatch.setenv("KG_GRAPH", str(folder))
-    for tab in ("explore", "plan", "connect", "checks"):
-        at = ok(make_app(tab=tab, focus="evil-one", plan="evil-one").run())
+    for tab in ("explore", "plan", "connect", "quiz", "checks"):
+        at = make_app(tab=tab, focus="evil-one", plan="evil-one").run()
+        if tab == "quiz":  # answer nothing and check: explanations and the review list show pack text too
+            ok(at.button(key="quiz-check").click().run())
+            assert at.session_state.quiz_review
+        ok(at)
         for text in [*(e.value for e in [*at.markdown, *at.caption, *at.subheader]), *(b.label for b in at.button),
-                     *(e.label for e in at.expander)]:
+                     *(e.label for e in at.expander), *(r.label for r in at.radio), *(o for r in at.radio for o in r.options)]:
             # every Markdown/HTML character of pack text is backslash-escaped, so it shows literally
             assert not re.search(r"(?<!\\)[<>]", text), text
             assert "](javascript" not in text
@@ -374,3 +395,100 @@ def test_exports_of_the_whole_pack_and_of_the_plan(small_dir, downloads):
     at = ok(make_app(focus="relu").run())
     ok(at.radio(key="w_export_scope__en").set_value("plan").run())
     assert any("Choose one or more targets" in i.value for i in at.info)
+
+
+# ---------------------------------------------------------------- quiz
+
+
+@pytest.fixture()
+def shipped(monkeypatch):
+    """The shipped graph: enough concepts of each kind for multiple-choice questions."""
+    monkeypatch.delenv("KG_GRAPH", raising=False)
+    return load_pack()
+
+
+def quiz_radios(at: AppTest) -> list:
+    token = at.session_state.quiz_token
+    return sorted((r for r in at.radio if r.key and r.key.startswith(f"quiz-{token}-")), key=lambda r: int(r.key.rsplit("-", 1)[1]))
+
+
+def answer(at: AppTest, questions, right=lambda index: True) -> AppTest:
+    """Pick the right option (question.answer) or a wrong one; interview questions are self-graded."""
+    radios = quiz_radios(at)
+    assert len(radios) == len(questions)
+    for index, (radio, question) in enumerate(zip(radios, questions)):
+        good = right(index)
+        if question.kind == "choice":
+            radio.set_value(question.answer if good else (question.answer + 1) % len(question.options))
+        else:
+            radio.set_value(bool(good))
+    return ok(at.run())
+
+
+def test_quiz_tab_all_right_scores_full_marks_with_explanations(shipped):
+    questions = make_quiz(shipped, count=10, seed=0, lang="en")
+    at = ok(make_app(tab="quiz").run())
+    assert at.session_state.tab == "quiz" and at.query_params["tab"] == "quiz"
+    radios = quiz_radios(at)
+    for radio, question in zip(radios, questions):
+        if question.kind == "choice":  # the options are the question's, in its order, escaped
+            assert radio.options == [md(o) for o in question.options] and md(question.prompt) in radio.label
+    ok(answer(at, questions).button(key="quiz-check").click().run())
+    assert [s.value for s in at.success] == [f"Score: {len(questions)}/{len(questions)} (100%)"]
+    assert at.session_state.quiz_review == []
+    captions = "\n".join(c.value for c in at.caption)
+    assert all(md(q.explanation) in captions for q in questions if q.explanation)
+    assert all(r.disabled for r in quiz_radios(at))  # a checked quiz is locked until the next one
+
+
+def test_quiz_wrong_answer_goes_to_review_download_and_retry(shipped, downloads, tmp_path):
+    questions = make_quiz(shipped, count=6, seed=3, lang="en")
+    wrong = next(i for i, q in enumerate(questions) if q.kind == "choice")
+    at = ok(make_app(tab="quiz").run())
+    at.number_input(key="w_quiz_count__en").set_value(6)
+    at.number_input(key="w_quiz_seed__en").set_value(3)
+    ok(at.run())
+    ok(answer(at, questions, right=lambda i: i != wrong).button(key="quiz-check").click().run())
+    total = len(questions)
+    assert [s.value for s in at.warning] == [f"Score: {total - 1}/{total} ({round(100 * (total - 1) / total)}%)"]
+    review = at.session_state.quiz_review
+    assert [item["id"] for item in review] == [questions[wrong].id]
+    assert review[0]["correct"] is False and review[0]["correct_answer"] == questions[wrong].answer_text
+    assert review[0]["times_wrong"] == 1
+    assert f"Wrong: the answer is {md(questions[wrong].answer_text)}" in texts(at)
+    mime, data = downloads["kg-review.json"]
+    saved = tmp_path / "review.json"
+    saved.write_bytes(data())
+    assert mime == "application/json" and [i["id"] for i in load_review(saved)] == [questions[wrong].id]  # kg quiz --retry reads it
+    # retry: only the review questions, and a right answer takes it off the list
+    ok(at.button(key="quiz-retry").click().run())
+    retry = make_quiz(shipped, count=1, seed=3, lang="en", ids=[questions[wrong].id])
+    assert len(quiz_radios(at)) == 1 and any("Retrying the 1 questions" in i.value for i in at.info)
+    ok(answer(at, retry).button(key="quiz-check").click().run())
+    assert at.session_state.quiz_review == [] and "Review (0)" in texts(at)
+    ok(at.button(key="quiz-back").click().run())
+    assert len(quiz_radios(at)) == total
+
+
+def test_quiz_seed_topic_and_language(shipped):
+    at = ok(make_app(tab="quiz").run())
+    first = [r.label for r in quiz_radios(at)]
+    ok(at.button(key="quiz-new").click().run())
+    assert at.session_state.quiz_seed == 1 and at.number_input(key="w_quiz_seed__en").value == 1
+    second = [r.label for r in quiz_radios(at)]
+    assert second != first
+    expected = make_quiz(shipped, count=10, seed=1, lang="en")
+    assert [md(q.prompt) in label for q, label in zip(expected, second) if q.kind == "choice"] == [True] * sum(q.kind == "choice" for q in expected)
+    # the topic: one concept, or the focus; the language follows the interface
+    at = ok(make_app(tab="quiz", focus="lstm", lang="zh").run())
+    ok(at.button(key="quiz-focus").click().run())
+    assert at.session_state.quiz_topic == "lstm"
+    expected = make_quiz(shipped, topic="lstm", count=10, seed=0, lang="zh")
+    radios = quiz_radios(at)
+    assert len(radios) == len(expected)
+    for radio, question in zip(radios, expected):
+        if question.kind == "choice":
+            assert radio.options == [md(o) for o in question.options]
+    assert at.tabs[3].label == "测验"
+    ok(at.selectbox(key="w_quiz_topic__zh").set_value("").run())
+    assert at.session_state.quiz_topic == "" and len(quiz_radios(at)) == 10
