@@ -20,7 +20,6 @@ the cache off; ``KG_CACHE_DIR`` moves it.
 """
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
 import pickle
@@ -31,6 +30,7 @@ from pathlib import Path
 
 from . import __version__
 from .fsutil import atomic_write
+from .perf import gc_paused
 from .pack import Limits, Pack, default_pack_path, find_pack_files, load_pack
 
 _MAGIC = b"kg-pack-cache-v2\n"
@@ -101,15 +101,11 @@ def read_entry(entry: Path, key: bytes) -> Pack | None:
         return None
     if len(payload) != length or zlib.crc32(payload) != crc:
         return None  # truncated or damaged
-    enabled = gc.isenabled()
-    gc.disable()  # millions of objects come back at once: collection passes would triple the time
     try:
-        pack = pickle.loads(payload)
+        with gc_paused():  # millions of objects come back at once
+            pack = pickle.loads(payload)
     except Exception:  # noqa: BLE001 - a damaged entry can raise nearly anything; it is rebuilt
         return None
-    finally:
-        if enabled:
-            gc.enable()
     return pack if isinstance(pack, Pack) else None
 
 
@@ -118,17 +114,14 @@ def write_entry(entry: Path, key: bytes, pack: Pack) -> bool:
     if not _private_folder(entry.parent, create=True):
         return False
     search_index = pack.__dict__.pop("_search_index", None)
-    enabled = gc.isenabled()
-    gc.disable()
     try:
-        payload = pickle.dumps(pack, protocol=pickle.HIGHEST_PROTOCOL)
+        with gc_paused():
+            payload = pickle.dumps(pack, protocol=pickle.HIGHEST_PROTOCOL)
         atomic_write(entry, _MAGIC + _HEAD.pack(key, zlib.crc32(payload), len(payload)) + payload)
         return True
     except (OSError, pickle.PicklingError, TypeError, AttributeError, RecursionError):
         return False  # a read-only or full disk must not break the command
     finally:
-        if enabled:
-            gc.enable()
         if search_index is not None:
             pack.__dict__["_search_index"] = search_index
 

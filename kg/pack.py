@@ -8,7 +8,6 @@ True
 """
 from __future__ import annotations
 
-import gc
 import os
 import stat
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ import networkx as nx
 
 from .checks import graph_problems
 from .errors import PackError, UnknownConcept
+from .perf import gc_paused
 from .problems import Problem, did_you_mean, sort_problems
 from .schema import TARGET_FIRST, section_key
 from .validate import RawConcept, concepts_from_document
@@ -129,13 +129,15 @@ class Pack:
 
 
 def study_graph(graph: nx.MultiDiGraph) -> nx.DiGraph:
-    study = nx.DiGraph()
-    study.add_nodes_from(graph)
-    via: dict[tuple[str, str], list] = {}
-    for source, target, edge_type in graph.edges(keys=True):
-        pair = (target, source) if TARGET_FIRST[edge_type] else (source, target)
-        via.setdefault(pair, []).append((source, edge_type, target))
-    study.add_edges_from((before, after, {"via": edges}) for (before, after), edges in via.items())
+    """The study order as a DiGraph (see ``kg.schema.TARGET_FIRST``); ``via`` lists the written edges behind each."""
+    with gc_paused():
+        study = nx.DiGraph()
+        study.add_nodes_from(graph)
+        via: dict[tuple[str, str], list] = {}
+        for source, target, edge_type in graph.edges(keys=True):
+            pair = (target, source) if TARGET_FIRST[edge_type] else (source, target)
+            via.setdefault(pair, []).append((source, edge_type, target))
+        study.add_edges_from((before, after, {"via": edges}) for (before, after), edges in via.items())
     return study
 
 
@@ -161,13 +163,8 @@ def load_pack(path: str | os.PathLike | None = None, *, limits: Limits = Limits(
     [(5, 'unknown-target')]
     """
     root = Path(path) if path is not None else default_pack_path()
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # the loader allocates millions of small objects and frees none: collection passes are wasted work
-    try:
+    with gc_paused():
         return _load(root, limits, use_c)
-    finally:
-        if gc_was_enabled:
-            gc.enable()
 
 
 def _load(root: Path, limits: Limits, use_c: bool) -> Pack:
