@@ -216,9 +216,7 @@ def cmd_export(args) -> int:
     function, binary, suffix = EXPORTERS[args.format]
     nodes = select_nodes(pack, focus=args.focus, depth=args.depth, plan=_split(args.plan), known=_split(args.known))
     options = {"lang": args.lang, "plan": _split(args.plan), "known": _split(args.known), "nodes_table": args.nodes, "focus": args.focus}
-    code = function.__code__
-    accepted = code.co_varnames[: code.co_argcount + code.co_kwonlyargcount]
-    output = function(pack, nodes, **{key: value for key, value in options.items() if key in accepted})
+    output = function(pack, nodes, **options)  # every exporter ignores the options it has no use for
     if args.output and args.output != "-":
         target = Path(args.output).resolve()
         if any(target == Path(f).resolve() for f in pack.files):

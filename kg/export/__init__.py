@@ -3,18 +3,17 @@
 ``EXPORTERS`` maps a format name to ``(function, binary, default_suffix)``; every
 function takes ``(pack, nodes, **options)`` where ``nodes`` is the set of concept ids to
 include (already chosen by ``--focus``/``--plan``) and returns ``str`` or ``bytes``.
-``kg export`` passes only the options a function names among ``lang``, ``plan``,
-``known``, ``focus`` and ``nodes_table`` (``--nodes``).
+``kg export`` passes ``lang``, ``plan``, ``known``, ``focus`` and ``nodes_table`` (``--nodes``)
+to every exporter, which takes the ones it uses and ignores the rest.
 """
 from __future__ import annotations
-
-import importlib.util
 
 from .anki import to_anki
 from .csv import to_csv
 from .dot import to_dot
 from .gexf import to_gexf
 from .graphml import to_graphml
+from .html import to_html
 from .markdown import to_markdown
 from .mermaid import to_mermaid
 from .nodelink import to_json
@@ -28,12 +27,8 @@ EXPORTERS: dict[str, tuple] = {
     "csv": (to_csv, False, ".csv"),
     "markdown": (to_markdown, False, ".md"),
     "anki": (to_anki, True, ".apkg"),
+    "html": (to_html, False, ".html"),
 }
-
-if importlib.util.find_spec("kg.render") is not None:  # the renderer is shared with the app
-    from .html import to_html
-
-    EXPORTERS["html"] = (to_html, False, ".html")
 
 
 def select_nodes(pack, *, focus: str | None = None, depth: int = 1, plan: list[str] | None = None, known: list[str] | None = None) -> list[str]:

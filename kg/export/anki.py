@@ -129,7 +129,7 @@ def build_deck(pack: "Pack", nodes: Iterable[str] | None = None, lang: str = "en
     return deck
 
 
-def to_anki(pack: "Pack", nodes: Iterable[str] | None = None, lang: str = "en", timestamp: float | None = None) -> bytes:
+def to_anki(pack: "Pack", nodes: Iterable[str] | None = None, lang: str = "en", timestamp: float | None = None, **_options) -> bytes:
     """The ``.apkg`` file's bytes. ``timestamp`` (default now) is the notes' modification time:
     Anki updates an existing note on import only when the incoming one is newer."""
     import genanki

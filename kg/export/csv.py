@@ -47,7 +47,7 @@ def _cell(value) -> str:
     return guard(value)
 
 
-def to_csv(pack: "Pack", nodes: Iterable[str] | None = None, nodes_table: bool = False) -> str:
+def to_csv(pack: "Pack", nodes: Iterable[str] | None = None, nodes_table: bool = False, **_options) -> str:
     data = node_link(pack, nodes)
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")

@@ -50,7 +50,7 @@ def _label(node: dict, lang: str) -> str:
     return first + (f"\n{second}" if second and second != first else "")
 
 
-def to_dot(pack: "Pack", nodes: Iterable[str] | None = None, lang: str = "en") -> str:
+def to_dot(pack: "Pack", nodes: Iterable[str] | None = None, lang: str = "en", **_options) -> str:
     data = node_link(pack, nodes)
     lines = [
         "digraph kg {",

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from ..pack import Pack
 
 
-def to_gexf(pack: "Pack", nodes: Iterable[str] | None = None) -> str:
+def to_gexf(pack: "Pack", nodes: Iterable[str] | None = None, **_options) -> str:
     graph = flat_graph(pack, nodes)
     # GEXF takes the edge's "label" as an XML attribute; "relation" and "why" become attvalues.
     buffer = io.BytesIO()

@@ -56,7 +56,7 @@ def flat_graph(pack: "Pack", nodes: Iterable[str] | None = None) -> nx.MultiDiGr
     return graph
 
 
-def to_graphml(pack: "Pack", nodes: Iterable[str] | None = None) -> str:
+def to_graphml(pack: "Pack", nodes: Iterable[str] | None = None, **_options) -> str:
     buffer = io.BytesIO()
     nx.write_graphml(flat_graph(pack, nodes), buffer, encoding="utf-8", prettyprint=True)
     return buffer.getvalue().decode("utf-8")

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 
 def to_html(pack: "Pack", nodes: Iterable[str] | None = None, lang: str = "en",
-            focus: str | None = None, plan: list[str] | None = None) -> str:
+            focus: str | None = None, plan: list[str] | None = None, **_options) -> str:
     from ..render import MAX_NODES, render_html
 
     chosen = list(sorted(pack.graph, key=pack.order_key) if nodes is None else nodes)

@@ -153,7 +153,7 @@ def sheet_markdown(pack: "Pack", nodes: Iterable[str], lang: str = "en") -> str:
 
 
 def to_markdown(pack: "Pack", nodes: Iterable[str] | None = None, lang: str = "en",
-                plan: list[str] | None = None, known: list[str] | None = None) -> str:
+                plan: list[str] | None = None, known: list[str] | None = None, **_options) -> str:
     """The study plan for ``plan`` targets when given, else concept sheets for ``nodes``."""
     if plan:
         return plan_markdown(pack, plan, known, lang)

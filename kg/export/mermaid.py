@@ -55,7 +55,7 @@ def node_ids(ids: Iterable[str]) -> dict[str, str]:
     return result
 
 
-def to_mermaid(pack: "Pack", nodes: Iterable[str] | None = None, lang: str = "en") -> str:
+def to_mermaid(pack: "Pack", nodes: Iterable[str] | None = None, lang: str = "en", **_options) -> str:
     data = node_link(pack, nodes)
     ids = node_ids(node["id"] for node in data["nodes"])
     lines = ["flowchart LR"]

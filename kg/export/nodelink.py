@@ -29,5 +29,5 @@ def node_link(pack: "Pack", nodes: Iterable[str] | None = None) -> dict:
     }
 
 
-def to_json(pack: "Pack", nodes: Iterable[str] | None = None) -> str:
+def to_json(pack: "Pack", nodes: Iterable[str] | None = None, **_options) -> str:
     return json.dumps(node_link(pack, nodes), ensure_ascii=False, indent=2) + "\n"
