@@ -431,10 +431,8 @@ def export_ui(pack, pack_key: str) -> None:
             return
         about = w("export_about_focus", depth=state.depth) if scope == "focus" else ""
         st.caption(w("export_count", n=len(nodes)) + (f" · {about}" if about else ""))
-        columns = st.columns(2)
-        for index, fmt in enumerate(EXPORTERS):
-            with columns[index % 2]:
-                export_button(pack, pack_key, fmt, scope, WORDS[state.lang].get(f"format_{fmt}", fmt), key=f"export-{fmt}")
+        for fmt in EXPORTERS:
+            export_button(pack, pack_key, fmt, scope, WORDS[state.lang].get(f"format_{fmt}", fmt), key=f"export-{fmt}")
 
 
 def details_ui(pack, focus: str) -> None:
@@ -644,11 +642,12 @@ def question_ui(question, number: int, key: str, response) -> None:
     """One question: a choice of options, or an interview question to reveal and grade yourself.
     ``response`` is the graded answer once the quiz is checked (the widgets are then locked)."""
     checked = response is not _UNCHECKED
+    prompt = f"**{number}\\.** {md(question.prompt)}"
+    st.markdown(prompt)
     if question.kind == "choice":
-        st.radio(f"**{number}\\.** {md(question.prompt)}", list(range(len(question.options))), index=None, key=key,
+        st.radio(prompt, list(range(len(question.options))), index=None, key=key, label_visibility="collapsed",
                  format_func=lambda i, options=question.options: md(options[i]), disabled=checked)
     else:
-        st.markdown(f"**{number}\\.** {md(question.prompt)}")
         st.caption(w("quiz_interview"))
         with st.expander(w("quiz_reveal"), expanded=checked):
             st.markdown(md(question.answer_text))
@@ -657,11 +656,12 @@ def question_ui(question, number: int, key: str, response) -> None:
     if checked:
         result = grade(question, response)
         if result.correct:
-            st.markdown(f"**{w('quiz_right')}**")
+            st.markdown(f":green[**✓**] {w('quiz_right')}")
         elif question.kind == "choice":
-            st.markdown(f"**{w('quiz_wrong', answer=md(question.answer_text))}**")
+            word_key = "quiz_skipped" if result.skipped else "quiz_wrong"
+            st.markdown(f":red[**✗**] {w(word_key, answer=md(question.answer_text))}")
         else:
-            st.markdown(f"**{w('quiz_to_review')}**")
+            st.markdown(f":red[**✗**] {w('quiz_to_review')}")
         if question.explanation:
             st.caption(md(question.explanation))
 
