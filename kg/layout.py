@@ -1,0 +1,199 @@
+"""Choosing which concepts a view shows and where they sit: neighbourhoods, the node cap, deterministic positions.
+
+Positions are computed here, in Python, so that the browser never has to run a physics
+simulation to settle a graph (vis-network's physics needs tens of seconds for a few hundred
+nodes without a GPU): layers by study order for plans and whole graphs, rings around the focus
+for neighbourhoods.
+
+>>> from kg import load_pack
+>>> pack = load_pack()
+>>> neighbourhood(pack, "focal-loss", 1)[0]
+'focal-loss'
+"""
+from __future__ import annotations
+
+import math
+from collections import deque
+from typing import TYPE_CHECKING, Iterable
+
+from .schema import EDGE_TYPES
+
+if TYPE_CHECKING:
+    from .pack import Pack
+
+#: The most concepts drawn at once; above it the view is cut to the concepts nearest the focus.
+MAX_NODES = 300
+LAYOUTS = ("auto", "layered", "radial")
+
+
+def chapter(section: str | None) -> str:
+    """The top-level part of a guide section: '7.4' -> '7'; '' when there is none."""
+    return (section or "").split(".", 1)[0]
+
+
+# --------------------------------------------------------------------------- choosing nodes
+
+def neighbourhood(pack: "Pack", focus: str, depth: int = 1, *, types: Iterable[str] | None = None,
+                  kinds: Iterable[str] | None = None, chapters: Iterable[str] | None = None) -> list[str]:
+    """The focus and every concept within ``depth`` edges of it (either direction), nearest first.
+
+    Only edges of ``types`` are followed and only concepts of ``kinds`` in ``chapters`` are entered
+    (``None`` means no filter); the focus itself is always included. Ties are in guide order.
+
+    >>> from kg import load_pack
+    >>> neighbourhood(load_pack(), "focal-loss", 1, types=["solves"])
+    ['focal-loss', 'class-imbalance']
+    """
+    graph = pack.graph
+    allowed = set(types) if types is not None else set(EDGE_TYPES)
+    kind_set = set(kinds) if kinds is not None else None
+    chapter_set = set(chapters) if chapters is not None else None
+
+    def admitted(node: str) -> bool:
+        data = graph.nodes[node]
+        if kind_set is not None and data.get("kind") not in kind_set:
+            return False
+        return chapter_set is None or chapter(data.get("section")) in chapter_set
+
+    seen = {focus}
+    order = [focus]
+    frontier = [focus]
+    for _ in range(max(0, int(depth))):
+        found: set[str] = set()
+        for node in frontier:
+            for other, keyed in graph._succ[node].items():
+                if other not in seen and any(t in allowed for t in keyed):
+                    found.add(other)
+            for other, keyed in graph._pred[node].items():
+                if other not in seen and any(t in allowed for t in keyed):
+                    found.add(other)
+        layer = sorted((n for n in found if admitted(n)), key=pack.order_key)
+        seen.update(layer)
+        order.extend(layer)
+        frontier = layer
+        if not frontier:
+            break
+    return order
+
+
+def cap_nodes(nodes: list[str], cap: int = MAX_NODES, focus: str | None = None) -> list[str]:
+    """At most ``cap`` of ``nodes``, keeping their order (nearest or earliest first) and the focus."""
+    unique = list(dict.fromkeys(nodes))
+    if len(unique) <= cap:
+        return unique
+    kept = unique[:cap]
+    if focus is not None and focus in unique and focus not in kept:
+        kept = [focus] + kept[: cap - 1]
+    return kept
+
+
+def view_edges(pack: "Pack", nodes: Iterable[str], types: Iterable[str] | None = None) -> list[tuple[str, str, str]]:
+    """Written edges (source, type, target) between the given concepts, in a stable order."""
+    keep = set(nodes)
+    allowed = set(types) if types is not None else set(EDGE_TYPES)
+    graph = pack.graph
+    edges = []
+    for source in sorted(keep):
+        for target, keyed in sorted(graph._succ[source].items()):
+            if target in keep:
+                edges.extend((source, edge_type, target) for edge_type in sorted(keyed) if edge_type in allowed)
+    return edges
+
+
+# --------------------------------------------------------------------------- layout
+
+def layered_positions(pack: "Pack", nodes: list[str], *, dx: float = 240.0, dy: float = 80.0,
+                      per_column: int = 18) -> dict[str, tuple[float, float]]:
+    """Columns by study order (left: learn first), rows ordered to follow their predecessors.
+
+    A node's column is the length of the longest study-order chain leading to it inside ``nodes``;
+    a cycle (only in a broken pack) is kept together in one column. Tall columns wrap.
+    """
+    import networkx as nx
+
+    keep = list(dict.fromkeys(nodes))
+    if not keep:
+        return {}
+    sub = pack.study.subgraph(keep)
+    condensed = nx.condensation(sub)
+    members = condensed.graph["mapping"]  # node -> component
+    comp_layer: dict[int, int] = {}
+    comp_key = {c: min(pack.order_key(n) for n in condensed.nodes[c]["members"]) for c in condensed}
+    for comp in nx.lexicographical_topological_sort(condensed, key=comp_key.__getitem__):
+        preds = list(condensed.predecessors(comp))
+        comp_layer[comp] = 1 + max(comp_layer[p] for p in preds) if preds else 0
+    layers: dict[int, list[str]] = {}
+    for node in keep:
+        layers.setdefault(comp_layer[members[node]], []).append(node)
+    positions: dict[str, tuple[float, float]] = {}
+    rank: dict[str, float] = {}
+    x = 0.0
+    for layer in sorted(layers):
+        column = layers[layer]
+
+        def bary(node: str) -> float:
+            ranks = [rank[p] for p in sub.predecessors(node) if p in rank]
+            return sum(ranks) / len(ranks) if ranks else math.inf
+
+        column.sort(key=lambda n: (bary(n), pack.order_key(n)))
+        wraps = max(1, math.ceil(len(column) / per_column))
+        height = math.ceil(len(column) / wraps)
+        for index, node in enumerate(column):
+            sub_column, row = divmod(index, height)
+            rows_here = min(height, len(column) - sub_column * height)
+            positions[node] = (round(x + sub_column * dx * 0.55, 1), round((row - (rows_here - 1) / 2) * dy, 1))
+            rank[node] = row
+        x += dx * (1 + 0.55 * (wraps - 1))
+    return positions
+
+
+def radial_positions(pack: "Pack", nodes: list[str], focus: str, *, ring: float = 230.0,
+                     spacing: float = 90.0) -> dict[str, tuple[float, float]]:
+    """The focus in the middle and one ring per distance; children sit near their parent's angle."""
+    keep = list(dict.fromkeys(nodes))
+    if focus not in keep:
+        return layered_positions(pack, keep)
+    inside = set(keep)
+    graph = pack.graph
+    distance = {focus: 0}
+    angle = {focus: 0.0}
+    parent: dict[str, str] = {}
+    queue = deque([focus])
+    while queue:
+        node = queue.popleft()
+        neighbours = {n for n in graph._succ[node] if n in inside} | {n for n in graph._pred[node] if n in inside}
+        for other in sorted(neighbours, key=pack.order_key):
+            if other not in distance:
+                distance[other] = distance[node] + 1
+                parent[other] = node
+                queue.append(other)
+    far = max(distance.values()) + 1
+    for node in keep:
+        distance.setdefault(node, far)
+    by_ring: dict[int, list[str]] = {}
+    for node in keep:
+        if node != focus:
+            by_ring.setdefault(distance[node], []).append(node)
+    positions = {focus: (0.0, 0.0)}
+    radius = 0.0
+    for level in sorted(by_ring):
+        members = by_ring[level]
+        members.sort(key=lambda n: (angle.get(parent.get(n, ""), math.inf), pack.order_key(n)))
+        radius = max(radius + ring * 0.75, level * ring, len(members) * spacing / (2 * math.pi))
+        count = len(members)
+        for index, node in enumerate(members):
+            theta = -math.pi / 2 + 2 * math.pi * index / count
+            angle[node] = (theta + math.pi / 2) % (2 * math.pi)
+            positions[node] = (round(radius * math.cos(theta), 1), round(radius * math.sin(theta), 1))
+    return positions
+
+
+def positions_for(pack: "Pack", nodes: list[str], *, focus: str | None = None, layout: str = "auto") -> dict[str, tuple[float, float]]:
+    """``auto``: rings around the focus when there is one, else layers by study order."""
+    if layout not in LAYOUTS:
+        raise ValueError(f"unknown layout {layout!r}; choose one of {', '.join(LAYOUTS)}")
+    if layout == "radial" or (layout == "auto" and focus is not None and focus in nodes):
+        if focus is None:
+            return layered_positions(pack, nodes)
+        return radial_positions(pack, nodes, focus)
+    return layered_positions(pack, nodes)
