@@ -71,7 +71,7 @@ def _written(study: nx.DiGraph, before: str, after: str) -> tuple[str, str, str]
 
 def _cycle_problem(pack: "Pack", code: str, edges: list[tuple[str, str, str]]) -> Problem:
     """Print the cycle as a chain of written edges, each with its file:line."""
-    parts, sites = [], []
+    sites = []
     for source, edge_type, target in edges:
         path, line, _ = pack.edge_where[(source, edge_type, target)]
         sites.append(f"{source} {edge_type} {target} at {path}:{line}")

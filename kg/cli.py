@@ -105,7 +105,7 @@ def cmd_next(args) -> int:
 
 
 def cmd_related(args) -> int:
-    from .queries import RELATION_GROUPS, group_relations, related, sentence
+    from .queries import group_relations, related, sentence
 
     pack = _load(args)
     focus = pack.resolve(args.concept)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Iterable
 
 import networkx as nx
 
-from .schema import DEFAULT_MINUTES, EDGE_TYPES, TARGET_FIRST
+from .schema import DEFAULT_MINUTES, EDGE_TYPES
 
 if TYPE_CHECKING:
     from .pack import Pack

@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
 from .layout import (  # noqa: F401 (part of this module's interface: the app and tests use them from here)
-    LAYOUTS, MAX_NODES, cap_nodes, chapter, layered_positions, neighbourhood, positions_for, radial_positions, view_edges,
+    MAX_NODES, cap_nodes, chapter, layered_positions, neighbourhood, positions_for, radial_positions, view_edges,
 )
 from .schema import DEFAULT_MINUTES, EDGE_TYPES, KINDS
 

@@ -16,7 +16,6 @@ import re
 import time
 from typing import TYPE_CHECKING, Iterable
 
-from ..schema import DEFAULT_MINUTES, EDGE_TYPES, TARGET_FIRST
 
 if TYPE_CHECKING:
     from ..pack import Pack
