@@ -52,7 +52,7 @@ def _load(args):
 def cmd_check(args) -> int:
     pack = _load(args)
     counts = count_by_severity(pack.problems)
-    if args.format == "json":
+    if args.format == "json" or args.json:
         print(json.dumps({"problems": [p.to_dict() for p in pack.problems], "counts": counts,
                           "concepts": pack.graph.number_of_nodes(), "edges": pack.graph.number_of_edges()}, ensure_ascii=False, indent=2))
     else:

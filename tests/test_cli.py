@@ -62,8 +62,9 @@ def test_check_exit_codes(capsys):
     assert run(capsys, "check", "--bogus")[0] == 2
 
 
-def test_check_json(capsys):
-    code, out, _ = run(capsys, "check", "--format", "json", "--graph", str(CODES_DIR / "self-loop.yaml"))
+@pytest.mark.parametrize("flag", [["--format", "json"], ["--json"]])
+def test_check_json(capsys, flag):
+    code, out, _ = run(capsys, "check", *flag, "--graph", str(CODES_DIR / "self-loop.yaml"))
     data = json.loads(out)
     assert code == 1 and data["counts"]["error"] == 1
     (problem,) = data["problems"]
