@@ -280,7 +280,7 @@ def test_hostile_pack_text_is_escaped_in_every_streamlit_element(tmp_path, monke
         at = make_app(tab=tab, focus="evil-one", plan="evil-one").run()
         if tab == "quiz":  # answer nothing and check: explanations and the review list show pack text too
             ok(at.button(key="quiz-check").click().run())
-            assert at.session_state.quiz_review and "Not answered" in texts(at) + "To review"
+            assert at.session_state.quiz_review and ("Not answered" in texts(at) or "To review" in texts(at))
         ok(at)
         for text in [*(e.value for e in [*at.markdown, *at.caption, *at.subheader]), *(b.label for b in at.button),
                      *(e.label for e in at.expander), *(r.label for r in at.radio), *(o for r in at.radio for o in r.options)]:
