@@ -201,9 +201,7 @@ def export_bytes(_pack, pack_key: str, fmt: str, scope: str, focus: str | None, 
         options.update(plan=list(targets), known=list(known))
     elif scope == "focus":
         options["focus"] = focus
-    code = function.__code__
-    accepted = code.co_varnames[: code.co_argcount + code.co_kwonlyargcount]
-    result = function(_pack, nodes, **{k: v for k, v in options.items() if k in accepted})
+    result = function(_pack, nodes, **options)  # each exporter takes the options it uses and ignores the rest
     return result if binary else result.encode("utf-8")
 
 
