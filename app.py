@@ -402,8 +402,7 @@ def export_button(pack, pack_key: str, fmt: str, scope: str, text: str, key: str
     state = st.session_state
     focus, depth = (state.focus, state.depth) if scope == "focus" else (None, 1)
     targets, known = (tuple(state.targets), tuple(state.known)) if scope == "plan" else ((), ())
-    code = function.__code__
-    lang = state.lang if "lang" in code.co_varnames[: code.co_argcount + code.co_kwonlyargcount] else ""
+    lang = state.lang
     stem = {"focus": f"kg-{focus}-depth{depth}", "plan": "kg-plan-" + "-".join(targets), "pack": "kg-pack"}[scope]
     stem = re.sub(r"[^a-z0-9-]+", "-", stem.lower())[:80].strip("-") or "kg"
     data = functools.partial(export_bytes, pack, pack_key, fmt, scope, focus, depth, targets, known, lang)
