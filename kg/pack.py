@@ -13,16 +13,17 @@ import stat
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import networkx as nx
 
-from .checks import graph_problems
 from .errors import PackError, UnknownConcept
 from .perf import gc_paused
 from .problems import Problem, did_you_mean, sort_problems
 from .schema import TARGET_FIRST, section_key
-from .validate import RawConcept, concepts_from_document
-from .yamlsafe import decode, parse
+
+if TYPE_CHECKING:
+    from .validate import RawConcept
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -168,6 +169,11 @@ def load_pack(path: str | os.PathLike | None = None, *, limits: Limits = Limits(
 
 
 def _load(root: Path, limits: Limits, use_c: bool) -> Pack:
+    # Imported here, not at the top: a pack read back from the cache needs none of the parsing machinery,
+    # and `kg order` on a warm cache should start as fast as `import networkx, yaml`.
+    from .validate import concepts_from_document
+    from .yamlsafe import decode, parse
+
     files, problems = find_pack_files(root, limits)
     base = root if root.is_dir() else root.parent
     concepts: list[tuple[str, RawConcept]] = []
@@ -258,6 +264,8 @@ def _assemble(root, files, header, concepts, problems) -> Pack:
     edges.sort(key=lambda e: (e[0], e[2], e[1]))
     graph.add_edges_from(edges)
     pack = Pack(Path(root), graph, [], list(files), header, where, edge_where)
+    from .checks import graph_problems
+
     problems.extend(graph_problems(pack))
     pack.problems = sort_problems(problems)
     return pack

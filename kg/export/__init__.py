@@ -8,27 +8,39 @@ to every exporter, which takes the ones it uses and ignores the rest.
 """
 from __future__ import annotations
 
-from .anki import to_anki
-from .csv import to_csv
-from .dot import to_dot
-from .gexf import to_gexf
-from .graphml import to_graphml
-from .html import to_html
-from .markdown import to_markdown
-from .mermaid import to_mermaid
-from .nodelink import to_json
+import importlib
+from collections.abc import Mapping
 
-EXPORTERS: dict[str, tuple] = {
-    "json": (to_json, False, ".json"),
-    "graphml": (to_graphml, False, ".graphml"),
-    "gexf": (to_gexf, False, ".gexf"),
-    "dot": (to_dot, False, ".dot"),
-    "mermaid": (to_mermaid, False, ".mmd"),
-    "csv": (to_csv, False, ".csv"),
-    "markdown": (to_markdown, False, ".md"),
-    "anki": (to_anki, True, ".apkg"),
-    "html": (to_html, False, ".html"),
+#: format -> (module, function, binary, default suffix). Modules are imported when a format is used,
+#: so that `kg order` does not pay for nine exporters it never calls.
+FORMATS: dict[str, tuple[str, str, bool, str]] = {
+    "json": ("nodelink", "to_json", False, ".json"),
+    "graphml": ("graphml", "to_graphml", False, ".graphml"),
+    "gexf": ("gexf", "to_gexf", False, ".gexf"),
+    "dot": ("dot", "to_dot", False, ".dot"),
+    "mermaid": ("mermaid", "to_mermaid", False, ".mmd"),
+    "csv": ("csv", "to_csv", False, ".csv"),
+    "markdown": ("markdown", "to_markdown", False, ".md"),
+    "anki": ("anki", "to_anki", True, ".apkg"),
+    "html": ("html", "to_html", False, ".html"),
 }
+
+
+class _Exporters(Mapping):
+    """``EXPORTERS[name] -> (function, binary, suffix)``, importing the exporter's module on first use."""
+
+    def __getitem__(self, name: str) -> tuple:
+        module, function, binary, suffix = FORMATS[name]
+        return getattr(importlib.import_module(f"{__name__}.{module}"), function), binary, suffix
+
+    def __iter__(self):
+        return iter(FORMATS)
+
+    def __len__(self) -> int:
+        return len(FORMATS)
+
+
+EXPORTERS: Mapping[str, tuple] = _Exporters()
 
 
 def select_nodes(pack, *, focus: str | None = None, depth: int = 1, plan: list[str] | None = None, known: list[str] | None = None) -> list[str]:
