@@ -349,7 +349,11 @@ function kgDraw(vis, root, data, onSelect) {
   };
   const network = new vis.Network(canvas, { nodes, edges }, options);
   canvas.dataset.nodes = String(nodes.length);
-  network.once("afterDrawing", () => { canvas.dataset.drawn = "1"; });
+  network.once("afterDrawing", () => {
+    // fit() frames node centres only: zoom out a little so labels at the edge are not cut off
+    network.moveTo({ position: network.getViewPosition(), scale: network.getScale() * 0.88 });
+    canvas.dataset.drawn = "1";
+  });
   if (data.focus) { try { network.selectNodes([String(data.focus)]); } catch (err) { /* focus not drawn */ } }
   network.on("click", (params) => {
     if (params.nodes && params.nodes.length) onSelect(String(params.nodes[0]));
