@@ -781,21 +781,16 @@ sidebar_ui(pack, pack_key, source, upload_error)
 if upload is not None and pack is not None:
     st.caption(w("using_upload", name=md(upload.name)))
 
-explore_tab, plan_tab, connect_tab, quiz_tab, checks_tab = tabs_ui()
 usable = pack is not None and pack.graph.number_of_nodes() > 0
-if explore_tab.open:
-    with explore_tab:
-        explore_ui(pack, pack_key) if usable else st.warning(w("no_focus"))
-if plan_tab.open:
-    with plan_tab:
-        plan_ui(pack, pack_key) if usable else st.warning(w("no_focus"))
-if connect_tab.open:
-    with connect_tab:
-        connect_ui(pack, pack_key) if usable else st.warning(w("no_focus"))
-if quiz_tab.open:
-    with quiz_tab:
-        quiz_ui(pack, pack_key) if usable else st.warning(w("no_focus"))
-if checks_tab.open:
-    with checks_tab:
-        checks_ui(pack, load_error)
+views = {"explore": explore_ui, "plan": plan_ui, "connect": connect_ui, "quiz": quiz_ui}
+for name, tab in zip(TABS, tabs_ui()):
+    if not tab.open:
+        continue  # only the open tab is computed
+    with tab:
+        if name == "checks":
+            checks_ui(pack, load_error)
+        elif usable:
+            views[name](pack, pack_key)
+        else:
+            st.warning(w("no_focus"))
 sync_url()

@@ -63,6 +63,19 @@ class YList(list):
         self.item_pos: list[tuple[int, int]] = []
 
 
+def to_plain(value):
+    """Position-tagged data as plain dicts, lists and strings (for comparing, printing or serialising).
+
+    >>> to_plain(parse("a: [b, {c: d}]", "f").data)
+    {'a': ['b', {'c': 'd'}]}
+    """
+    if isinstance(value, dict):
+        return {key: to_plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [to_plain(item) for item in value]
+    return value
+
+
 @dataclass
 class Document:
     """The outcome of reading one file: its data (or None) and its problems."""

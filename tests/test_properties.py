@@ -24,7 +24,7 @@ from kg.problems import CODES, Problem
 from kg.queries import connect, fringe, related, study_order
 from kg.schema import KINDS, TARGET_FIRST
 from kg.search import search
-from kg.yamlsafe import decode, parse
+from kg.yamlsafe import decode, parse, to_plain
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -76,7 +76,7 @@ def test_yamlish_text_only_gives_problems_and_both_parsers_agree(text):
         results.append(document)
     fast, slow = results
     if fast.data is not None and slow.data is not None:
-        assert plain(fast.data) == plain(slow.data)
+        assert to_plain(fast.data) == to_plain(slow.data)
 
 
 @settings(max_examples=40, deadline=None)
@@ -90,12 +90,6 @@ def test_yamlish_pack_files_only_give_problems(text, use_c):
         shutil.rmtree(folder)
 
 
-def plain(value):
-    if isinstance(value, dict):
-        return {key: plain(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [plain(item) for item in value]
-    return value
 
 
 # --- generated valid packs ------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import pytest
 
 from kg.pack import load_pack
 from kg.problems import CODES, Problem
-from kg.yamlsafe import YList, YMap, decode, parse
+from kg.yamlsafe import YList, YMap, decode, parse, to_plain
 
 CORPUS = Path(os.environ.get("KG_YAML_TEST_SUITE", Path(__file__).resolve().parents[2] / "shared" / "corpora" / "yaml-test-suite"))
 if not CORPUS.is_dir():
@@ -65,12 +65,6 @@ def accepted(document) -> bool:
     return document.data is not None or not document.problems
 
 
-def plain(value):
-    if isinstance(value, dict):
-        return {key: plain(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [plain(item) for item in value]
-    return value
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: f"{p.parent.name}/{p.stem}")
@@ -81,7 +75,7 @@ def test_both_parsers_agree_where_both_accept(path):
         return
     fast, slow = parse(text, path.name, use_c=True), parse(text, path.name, use_c=False)
     if accepted(fast) and accepted(slow):
-        assert plain(fast.data) == plain(slow.data)
+        assert to_plain(fast.data) == to_plain(slow.data)
         assert type(fast.data) is type(slow.data)
         assert snapshot(fast.data) == snapshot(slow.data)
         assert [(p.code, p.message) for p in fast.problems] == [(p.code, p.message) for p in slow.problems]
