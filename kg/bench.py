@@ -54,6 +54,7 @@ def shared_dir() -> Path:
 def _median_time(function, runs: int, setup=None) -> tuple[float, object]:
     times, result = [], None
     for _ in range(max(1, runs)):
+        result = None  # free the previous run's result before timing, not inside the timed span
         argument = setup() if setup else None
         gc.collect()
         start = time.perf_counter()
