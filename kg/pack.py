@@ -168,6 +168,10 @@ def load_pack(path: str | os.PathLike | None = None, *, limits: Limits = Limits(
         return _load(root, limits, use_c)
 
 
+#: Problems kept per file; past this one limit-exceeded record stands for the rest (a hostile file can make millions).
+MAX_PROBLEMS_PER_FILE = 1000
+
+
 def _load(root: Path, limits: Limits, use_c: bool) -> Pack:
     # Imported here, not at the top: a pack read back from the cache needs none of the parsing machinery,
     # and `kg order` on a warm cache should start as fast as `import networkx, yaml`.
@@ -181,44 +185,55 @@ def _load(root: Path, limits: Limits, use_c: bool) -> Pack:
     total = 0
     for file in files:
         shown = _shown_path(file, base)
-        try:
-            # Opened without blocking and checked to be a regular file: a FIFO or a link to /dev/zero must not hang the load.
-            with os.fdopen(os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as stream:
-                info = os.fstat(stream.fileno())
-                if not stat.S_ISREG(info.st_mode):
-                    problems.append(Problem(shown, 1, 1, "io-error", "not a regular file (a device, pipe or socket)", "remove it from the pack"))
-                    continue
-                size = info.st_size
-                if size > limits.max_file_bytes:
-                    problems.append(Problem(shown, 1, 1, "limit-exceeded", f"file is {size:,} bytes; the limit is {limits.max_file_bytes:,}",
-                                            "split it into several files or raise the limit"))
-                    continue
-                total += size
-                if total > limits.max_pack_bytes:
-                    problems.append(Problem(shown, 1, 1, "limit-exceeded", f"the pack exceeds {limits.max_pack_bytes:,} bytes; this file and later ones are skipped"))
-                    break
-                data = stream.read(limits.max_file_bytes + 1)  # never more than the limit, even if the file grows meanwhile
-            if len(data) > limits.max_file_bytes:
-                problems.append(Problem(shown, 1, 1, "limit-exceeded", f"file grew past the limit of {limits.max_file_bytes:,} bytes while being read"))
-                continue
-        except OSError as err:
-            problems.append(Problem(shown, 1, 1, "io-error", err.strerror or str(err)))
-            continue
-        text, found = decode(data, shown)
+        found: list[Problem] = []
+        data = _read_limited(file, shown, limits, found)
+        if data is not None:
+            total += len(data)
+            if total > limits.max_pack_bytes:
+                problems.append(Problem(shown, 1, 1, "limit-exceeded", f"the pack exceeds {limits.max_pack_bytes:,} bytes; this file and later ones are skipped"))
+                break
+            text, encoding_problems = decode(data, shown)
+            found.extend(encoding_problems)
+            if text is not None:
+                document = parse(text, shown, max_depth=limits.max_depth, use_c=use_c)
+                found.extend(document.problems)
+                if document.data is not None:
+                    file_concepts, file_header = concepts_from_document(document.data, shown, found, document.position)
+                    header.update(file_header)
+                    concepts.extend((shown, concept) for concept in file_concepts)
+                elif not document.problems:
+                    found.append(Problem(shown, 1, 1, "empty-file", "the file holds no concepts", "add concepts or delete the file"))
+        if len(found) > MAX_PROBLEMS_PER_FILE:
+            found = found[:MAX_PROBLEMS_PER_FILE] + [Problem(shown, 1, 1, "limit-exceeded",
+                                                             f"{len(found) - MAX_PROBLEMS_PER_FILE:,} more problems in this file are not listed",
+                                                             "fix the ones above and check again")]
         problems.extend(found)
-        if text is None:
-            continue
-        document = parse(text, shown, max_depth=limits.max_depth, use_c=use_c)
-        problems.extend(document.problems)
-        if document.data is None:
-            if not document.problems:
-                problems.append(Problem(shown, 1, 1, "empty-file", "the file holds no concepts", "add concepts or delete the file"))
-            continue
-        file_concepts, file_header = concepts_from_document(document.data, shown, problems, document.position)
-        header.update(file_header)
-        concepts.extend((shown, concept) for concept in file_concepts)
-    pack = _assemble(root, files, header, concepts, problems)
-    return pack
+    return _assemble(root, files, header, concepts, problems)
+
+
+def _read_limited(file: Path, shown: str, limits: Limits, problems: list[Problem]) -> bytes | None:
+    """The file's bytes, or None (with a problem) when it is not a regular file or is over the size limit.
+
+    Opened without blocking and checked to be a regular file: a FIFO or a link to /dev/zero must not hang the load.
+    """
+    try:
+        with os.fdopen(os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as stream:
+            info = os.fstat(stream.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                problems.append(Problem(shown, 1, 1, "io-error", "not a regular file (a device, pipe or socket)", "remove it from the pack"))
+                return None
+            if info.st_size > limits.max_file_bytes:
+                problems.append(Problem(shown, 1, 1, "limit-exceeded", f"file is {info.st_size:,} bytes; the limit is {limits.max_file_bytes:,}",
+                                        "split it into several files or raise the limit"))
+                return None
+            data = stream.read(limits.max_file_bytes + 1)  # never more than the limit, even if the file grows meanwhile
+    except OSError as err:
+        problems.append(Problem(shown, 1, 1, "io-error", err.strerror or str(err)))
+        return None
+    if len(data) > limits.max_file_bytes:
+        problems.append(Problem(shown, 1, 1, "limit-exceeded", f"file grew past the limit of {limits.max_file_bytes:,} bytes while being read"))
+        return None
+    return data
 
 
 def _shown_path(file: Path, base: Path) -> str:

@@ -206,7 +206,7 @@ def test_many_duplicate_keys_stay_fast(tmp_path, use_c):
     start = time.perf_counter()
     pack = load(tmp_path, text, use_c)
     assert time.perf_counter() - start < 10
-    assert {code for code, _ in errors(pack)} <= {"duplicate-key", "bad-shape"}
+    assert {code for code, _ in errors(pack)} <= {"duplicate-key", "bad-shape", "limit-exceeded"}  # the flood is capped
 
 
 # --- keys -----------------------------------------------------------------------------------------
@@ -398,3 +398,13 @@ def test_special_files_are_refused_without_blocking(tmp_path, use_c, special):
     worker.join(20)
     assert result, "loading blocked on a special file"
     assert [(p.path.rsplit("/", 1)[-1], p.code) for p in result[0].errors] == [("z.yaml", "io-error")]
+
+
+def test_a_flood_of_problems_is_capped_per_file(tmp_path):
+    from kg.pack import MAX_PROBLEMS_PER_FILE
+
+    (tmp_path / "flood.yaml").write_text("{" + ", ".join(["a: b"] * 5000) + "}\n", encoding="utf-8")
+    problems = load_pack(tmp_path).problems
+    assert len(problems) == MAX_PROBLEMS_PER_FILE + 1
+    (summary,) = [p for p in problems if p.code == "limit-exceeded"]
+    assert "more problems in this file are not listed" in summary.message
