@@ -169,7 +169,12 @@ def parse(text: str, path: str, *, max_depth: int = 32, use_c: bool = True) -> D
         mark = err.problem_mark or err.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         message = " ".join(part for part in (err.context, err.problem) if part) or "invalid YAML"
-        problems.append(Problem(path, line, col, "yaml-syntax", message, "check indentation, colons and quotes on this line"))
+        if "nesting depth" in message:
+            # libyaml 0.2.5+ (bundled with PyYAML 6.0.4) stops at 1000 levels in its scanner, before our own limit sees them
+            problems.append(Problem(path, line, col, "limit-exceeded", f"nesting deeper than the YAML parser allows ({message})",
+                                    "a concept pack never needs more than a few levels"))
+        else:
+            problems.append(Problem(path, line, col, "yaml-syntax", message, "check indentation, colons and quotes on this line"))
         data = None
     except yaml.reader.ReaderError as err:
         line, col = _line_col(text, err.position)

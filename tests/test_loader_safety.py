@@ -197,7 +197,9 @@ def test_raised_depth_limit_still_never_recurses(tmp_path, use_c):
     """With the depth limit lifted, a 3000-deep file is built and checked without recursion."""
     depth = 3000
     pack = load(tmp_path, "- " + "[" * depth + "]" * depth + "\n", use_c, limits=Limits(max_depth=10 * depth))
-    assert errors(pack) == [("bad-shape", 1)]
+    # libyaml 0.2.5 and later (PyYAML 6.0.4 wheels) refuse more than 1000 levels themselves: still our problem record
+    allowed = [[("bad-shape", 1)], [("limit-exceeded", 1)]] if use_c else [[("bad-shape", 1)]]
+    assert errors(pack) in allowed
 
 
 @LOADERS
