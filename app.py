@@ -436,9 +436,12 @@ def details_ui(pack, focus: str) -> None:
     """Names, kind, section, both summaries, relations (buttons refocus), questions, references."""
     data = pack.graph.nodes[focus]
     lang = st.session_state.lang
-    st.subheader(md(data.get("name") or focus), anchor=False)
-    if data.get("name_zh"):
-        st.markdown(f"**{md(data['name_zh'])}**")
+    primary, secondary = data.get("name") or focus, data.get("name_zh")
+    if lang == "zh" and secondary:
+        primary, secondary = secondary, primary
+    st.subheader(md(primary), anchor=False)
+    if secondary:
+        st.markdown(f"**{md(secondary)}**")
     facts = [f"{w('kind')}: {md(render.kind_name(data.get('kind'), lang))}"]
     if data.get("section"):
         facts.append(f"{w('section')}: {md(data['section'])}")
