@@ -19,11 +19,10 @@ def _minutes(total: int) -> str:
 
 
 def _names(pack, node, lang):
-    data = pack.graph.nodes[node]
-    en, zh = data.get("name", node), data.get("name_zh", "")
-    if lang == "zh":
-        return f"{zh or en}" + (f" ({en})" if zh else "")
-    return en + (f" ({zh})" if zh else "")
+    from .queries import names
+
+    first, second = names(pack, node, lang)
+    return first + (f" ({second})" if second else "")
 
 
 def _split(values):

@@ -20,10 +20,21 @@ Edge = tuple[str, str, str]  # (source, type, target) as written
 
 
 def label(pack: "Pack", node: str, lang: str = "en") -> str:
+    """A concept's name in ``lang``, falling back to the English name, then the id."""
+    return names(pack, node, lang)[0]
+
+
+def names(pack: "Pack", node: str, lang: str = "en") -> tuple[str, str]:
+    """(name in ``lang``, the other name or ""), e.g. ``("焦点损失", "Focal Loss")`` in Chinese.
+
+    >>> from kg import load_pack
+    >>> names(load_pack(), "focal-loss", "zh")
+    ('焦点损失', 'Focal Loss')
+    """
     data = pack.graph.nodes[node]
-    if lang == "zh":
-        return data.get("name_zh") or data.get("name") or node
-    return data.get("name") or node
+    en, zh = data.get("name") or node, data.get("name_zh") or ""
+    first, second = (zh, en) if lang == "zh" and zh else (en, zh)
+    return first, (second if second != first else "")
 
 
 def sentence(pack: "Pack", edge: Edge, lang: str = "en") -> str:

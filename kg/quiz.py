@@ -96,10 +96,9 @@ class Result:
 
 
 def _name(pack: "Pack", node: str, lang: str) -> str:
-    data = pack.graph.nodes[node]
-    if lang == "zh":
-        return data.get("name_zh") or data.get("name") or node
-    return data.get("name") or node
+    from .queries import label
+
+    return label(pack, node, lang)
 
 
 def topic_nodes(pack: "Pack", topic: str | None) -> set[str]:

@@ -116,10 +116,9 @@ def kind_name(kind: str | None, lang: str = "en") -> str:
 
 
 def node_label(pack: "Pack", node: str, lang: str = "en") -> str:
-    data = pack.graph.nodes[node]
-    if lang == "zh":
-        return data.get("name_zh") or data.get("name") or node
-    return data.get("name") or node
+    from .queries import label
+
+    return label(pack, node, lang)
 
 
 # --------------------------------------------------------------------------- data for the page

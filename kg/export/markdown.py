@@ -56,10 +56,10 @@ def _minutes(total: int) -> str:
 
 
 def _name(pack, node: str, lang: str) -> str:
-    data = pack.graph.nodes[node]
-    en, zh = data.get("name") or node, data.get("name_zh") or ""
-    first, second = (zh, en) if lang == "zh" and zh else (en, zh)
-    return escape(first) + (f" ({escape(second)})" if second and second != first else "")
+    from ..queries import names
+
+    first, second = names(pack, node, lang)
+    return escape(first) + (f" ({escape(second)})" if second else "")
 
 
 def _id(node: str) -> str:
