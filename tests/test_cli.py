@@ -141,3 +141,12 @@ def test_kg_command_imports_neither_streamlit_nor_pyvis():
 def test_python_m_kg_and_console_script_agree():
     result = subprocess.run([sys.executable, "-m", "kg", "check", "--graph", MINI, "--no-cache"], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0 and "7 concepts" in result.stdout
+
+
+@pytest.mark.parametrize("argv", [["check", "--strict"], ["order", "focal loss"], ["related", "overfitting"], ["stats"]])
+def test_readme_tour_shows_current_output(capsys, argv):
+    """The README's tour is real output of the shipped graph; edit the graph, regenerate the tour."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    _, out, _ = run(capsys, *argv)
+    shown = " ".join(f'"{part}"' if " " in part else part for part in argv)
+    assert f"$ kg {shown}\n{out}" in readme, f"README tour of 'kg {shown}' is out of date"
