@@ -453,15 +453,13 @@ def details_ui(pack, focus: str) -> None:
         if data.get(field):
             st.markdown(md(data[field]))
     st.markdown(f"**{w('relations')}**")
-    groups = group_relations(related(pack, focus, depth=1))
+    groups = group_relations(related(pack, focus, depth=1), lang)
     if not groups:
         st.caption(w("no_relations"))
     for title, members in groups:
-        edge_type, direction = members[0].edge[1], members[0].direction
-        title = EDGE_TYPES[edge_type][("forward_" if direction == "out" else "inverse_") + lang]
         st.caption(md(title))
-        for index, relation in enumerate(members):
-            st.button(md(label(pack, relation.neighbour)), key=f"rel-{edge_type}-{direction}-{relation.neighbour}",
+        for relation in members:
+            st.button(md(label(pack, relation.neighbour)), key=f"rel-{relation.edge[1]}-{relation.direction}-{relation.neighbour}",
                       on_click=set_focus, args=(relation.neighbour,), help=md(relation.why) or None)
     questions = data.get("questions") or []
     if questions:

@@ -528,3 +528,11 @@ def test_cli_html_export_with_focus_and_plan(tmp_path, html_exporter, capsys):
         assert main(["export", "--format", "html", *extra, "-o", str(target)]) == 0
         page = target.read_text(encoding="utf-8")
         assert page.startswith("<!DOCTYPE html>") and _page_data(page)["nodes"]
+
+
+def test_markdown_concept_sheet_titles_relations_in_chinese():
+    from kg import load_pack
+    from kg.export.markdown import to_markdown
+
+    text = to_markdown(load_pack(), ["focal-loss"], lang="zh")
+    assert "- 解决: 类别不平衡" in text and "solves:" not in text

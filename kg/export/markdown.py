@@ -121,7 +121,7 @@ def sheet_markdown(pack: "Pack", nodes: Iterable[str], lang: str = "en") -> str:
                 lines.extend([paragraph(summary), ""])
         if data.get("aliases"):
             lines.extend([f"**{'别名' if zh else 'Also called'}:** " + ", ".join(escape(a) for a in data["aliases"]), ""])
-        groups = group_relations(related(pack, node))
+        groups = group_relations(related(pack, node), lang)
         if groups:
             lines.extend([f"### {'关系' if zh else 'Relations'}", ""])
             for title, members in groups:
