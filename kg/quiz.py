@@ -31,6 +31,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
+from .queries import label
 from .schema import KINDS, SECTION_PATTERN
 
 if TYPE_CHECKING:
@@ -93,12 +94,6 @@ class Result:
 
 
 # ---------------------------------------------------------------- building questions
-
-
-def _name(pack: "Pack", node: str, lang: str) -> str:
-    from .queries import label
-
-    return label(pack, node, lang)
 
 
 def topic_nodes(pack: "Pack", topic: str | None) -> set[str]:
@@ -193,9 +188,9 @@ def _build_choice(pack: "Pack", rng: random.Random, candidate, lang: str, option
     rng.shuffle(option_ids)
     reason = why(pack, edge)
     explanation = sentence(pack, edge, lang) + (f" — {reason}" if reason else "")
-    return Question(id=qid, kind="choice", prompt=PROMPTS[(edge[1], direction)][lang].format(x=_name(pack, anchor, lang)),
-                    options=[_name(pack, n, lang) for n in option_ids], option_ids=option_ids,
-                    answer=option_ids.index(answer), answer_text=_name(pack, answer, lang),
+    return Question(id=qid, kind="choice", prompt=PROMPTS[(edge[1], direction)][lang].format(x=label(pack, anchor, lang)),
+                    options=[label(pack, n, lang) for n in option_ids], option_ids=option_ids,
+                    answer=option_ids.index(answer), answer_text=label(pack, answer, lang),
                     explanation=explanation, concept=anchor, edge=edge, lang=lang)
 
 

@@ -28,6 +28,7 @@ import json
 import random
 from pathlib import Path
 
+from .fsutil import atomic_write
 from .schema import KINDS
 
 _ADJ = [("Adaptive", "自适应"), ("Sparse", "稀疏"), ("Recurrent", "循环"), ("Convolutional", "卷积"), ("Residual", "残差"),
@@ -228,10 +229,8 @@ def write_pack(n: int, out: str | Path, *, files: int | None = None, seed: int =
     root = Path(out)
     count, size = 0, 0
     for relative, text in generate(n, files, seed):
-        target = root / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
         data = text.encode("utf-8")
-        target.write_bytes(data)
+        atomic_write(root / relative, data)  # like every kg write: never half a file
         count += 1
         size += len(data)
     return {"concepts": n, "files": count, "bytes": size, "path": str(root)}
