@@ -299,18 +299,11 @@ EXTRA_COMMANDS: dict = {}
 
 
 def _register_extra_commands() -> None:
-    """Optional command modules register themselves here (import, synth, quiz)."""
+    """The command modules that live beside the core (import, synth, quiz) add their subcommands here."""
     import importlib
-    import importlib.util
 
     for module in ("kg.importers", "kg.synth", "kg.quiz"):
-        try:
-            found = importlib.util.find_spec(module)
-        except ModuleNotFoundError:
-            found = None
-        if found is not None:
-            commands = getattr(importlib.import_module(module), "COMMANDS", {})
-            EXTRA_COMMANDS.update(commands)
+        EXTRA_COMMANDS.update(importlib.import_module(module).COMMANDS)
 
 
 def main(argv: list[str] | None = None) -> int:
