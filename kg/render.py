@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Iterable
 from .layout import (  # noqa: F401 (part of this module's interface: the app and tests use them from here)
     MAX_NODES, cap_nodes, chapter, layered_positions, neighbourhood, positions_for, radial_positions, view_edges,
 )
+from .queries import label as node_label
 from .schema import DEFAULT_MINUTES, EDGE_TYPES, KINDS
 
 if TYPE_CHECKING:
@@ -113,12 +114,6 @@ def kind_name(kind: str | None, lang: str = "en") -> str:
     """The display name of a kind (the kind itself in English)."""
     kind = kind or "?"
     return KIND_NAMES_ZH.get(kind, kind) if lang == "zh" else kind
-
-
-def node_label(pack: "Pack", node: str, lang: str = "en") -> str:
-    from .queries import label
-
-    return label(pack, node, lang)
 
 
 # --------------------------------------------------------------------------- data for the page
