@@ -27,13 +27,21 @@ def graph_problems(pack: "Pack") -> list[Problem]:
             problems.append(Problem(path, line, col, "missing-summary-zh", f"'{node}' has no Chinese summary", "add 'summary_zh: ...'"))
         if graph.degree(node) == 0:
             problems.append(Problem(path, line, col, "isolated-concept", f"'{node}' has no edges",
-                                    "connect it with requires, used-in, variant-of or solves"))
-    for source, target, edge_type in graph.edges(keys=True):
-        if edge_type == "solves" and graph.nodes[target].get("kind") != "problem":
+                                    "connect it with requires, used-in, variant-of, solves or causes"))
+    for source, target, edge_type, data in graph.edges(keys=True, data=True):
+        if edge_type in ("solves", "causes") and graph.nodes[target].get("kind") != "problem":
             path, line, col = pack.edge_where[(source, edge_type, target)]
-            problems.append(Problem(path, line, col, "solves-non-problem",
-                                    f"'{source}' solves '{target}', whose kind is '{graph.nodes[target].get('kind')}', not 'problem'",
+            problems.append(Problem(path, line, col, f"{edge_type}-non-problem",
+                                    f"'{source}' {edge_type} '{target}', whose kind is '{graph.nodes[target].get('kind')}', not 'problem'",
                                     "use requires/used-in instead, or give the target kind: problem"))
+        if check_zh and data.get("why") and not data.get("why_zh"):
+            path, line, col = pack.edge_where[(source, edge_type, target)]
+            problems.append(Problem(path, line, col, "missing-why-zh", f"the '{edge_type}' edge from '{source}' to '{target}' has a 'why' but no 'why_zh'",
+                                    "add 'why_zh: ...' (the reason in Chinese)"))
+    if pack.expectations:
+        from .expect import expectation_problems
+
+        problems.extend(expectation_problems(pack))
     variant = nx.DiGraph((u, v) for u, v, k in graph.edges(keys=True) if k == "variant-of")
     variant_cycles = _cycles(variant)
     for cycle in variant_cycles:

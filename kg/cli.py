@@ -9,6 +9,7 @@ from pathlib import Path
 from . import __version__
 from .errors import KgError, PackError, UnknownConcept
 from .problems import CODES, count_by_severity
+from .schema import EDGE_TYPES
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -104,25 +105,33 @@ def cmd_next(args) -> int:
 
 
 def cmd_related(args) -> int:
-    from .queries import group_relations, related, sentence
+    from .queries import group_relations, related, sentence, why
 
     pack = _load(args)
     focus = pack.resolve(args.concept)
     relations = related(pack, focus, types=_split(args.type) or None, depth=args.depth)
     if args.json:
         print(json.dumps([{"neighbour": r.neighbour, "source": r.edge[0], "type": r.edge[1], "target": r.edge[2],
-                           "direction": r.direction, "distance": r.distance, "why": r.why} for r in relations], ensure_ascii=False, indent=2))
+                           "direction": r.direction, "distance": r.distance, "why": r.why, "why_zh": why(pack, r.edge, "zh")}
+                          for r in relations] + [
+                             {"neighbour": c["to"], "source": focus, "type": "contrasts", "target": c["to"], "direction": "both",
+                              "distance": 1, "how": c["how"], "how_zh": c["how_zh"]}
+                             for c in pack.contrasts(focus) if not args.type or "contrasts" in _split(args.type)],
+                         ensure_ascii=False, indent=2))
         return EXIT_OK
     print(_names(pack, focus, args.lang))
     for title, members in group_relations(relations, args.lang):
         print(f"  {title}:")
         for relation in members:
-            print(f"    {_names(pack, relation.neighbour, args.lang)}" + (f" — {relation.why}" if relation.why else ""))
+            reason = why(pack, relation.edge, args.lang)
+            print(f"    {_names(pack, relation.neighbour, args.lang)}" + (f" — {reason}" if reason else ""))
     farther = [r for r in relations if r.distance > 1]
     if farther:
         print(f"  farther ({len(farther)}):")
         for relation in farther:
             print(f"    [{relation.distance}] {sentence(pack, relation.edge, args.lang)}")
+    if not args.type or "contrasts" in _split(args.type):
+        _print_contrasts(pack, focus, args.lang)
     return EXIT_OK
 
 
@@ -132,7 +141,7 @@ def cmd_path(args) -> int:
     pack = _load(args)
     paths = connect(pack, args.a, args.b, max_paths=args.max)
     if args.json:
-        print(json.dumps([[{"source": e[0], "type": e[1], "target": e[2], "why": why(pack, e)} for e in p] for p in paths], ensure_ascii=False, indent=2))
+        print(json.dumps([[{"source": e[0], "type": e[1], "target": e[2], "why": why(pack, e), "why_zh": why(pack, e, "zh")} for e in p] for p in paths], ensure_ascii=False, indent=2))
         return EXIT_OK
     if not paths:
         print(f"{_names(pack, pack.resolve(args.a), args.lang)} and {_names(pack, pack.resolve(args.b), args.lang)} are not connected")
@@ -140,18 +149,28 @@ def cmd_path(args) -> int:
     for number, path in enumerate(paths, 1):
         print(f"Connection {number} ({len(path)} step{'s' if len(path) != 1 else ''}):")
         for edge in path:
-            reason = why(pack, edge)
+            reason = why(pack, edge, args.lang)
             print(f"  {sentence(pack, edge, args.lang)}." + (f" ({reason})" if reason else ""))
     return EXIT_OK
 
 
+def _print_contrasts(pack, node, lang) -> None:
+    from .schema import CONTRAST_TEXT
+
+    for contrast in pack.contrasts(node):
+        how = (contrast["how_zh"] if lang == "zh" else "") or contrast["how"]
+        print(f"\n{CONTRAST_TEXT[lang]} {_names(pack, contrast['to'], lang)}: {how}")
+
+
 def cmd_show(args) -> int:
+    from .d2l import concept_links
     from .queries import group_relations, related
 
     pack = _load(args)
     concept = pack.concept(args.concept)
+    reading = concept_links(concept)
     if args.json:
-        print(json.dumps(concept, ensure_ascii=False, indent=2))
+        print(json.dumps({**concept, "d2l_links": reading}, ensure_ascii=False, indent=2))
         return EXIT_OK
     node = concept["id"]
     print(f"{concept.get('name')}  {concept.get('name_zh', '')}  [{node}]")
@@ -164,6 +183,13 @@ def cmd_show(args) -> int:
         print(concept["summary_zh"])
     for title, members in group_relations(related(pack, node), args.lang):
         print(f"\n{title}: " + ", ".join(_names(pack, r.neighbour, args.lang) for r in members))
+    _print_contrasts(pack, node, args.lang)
+    if reading:
+        print("\nDive into Deep Learning:" if args.lang != "zh" else "\n动手学深度学习:")
+        for link in reading:
+            for lang in ("zh", "en") if args.lang == "zh" else ("en", "zh"):
+                if lang in link:
+                    print(f"  {link[f'title_{lang}']}  {link[lang]}")
     for question in concept.get("questions", []):
         print(f"\nQ: {question['q']}\nA: {question['a']}")
     for ref in concept.get("refs", []):
@@ -263,7 +289,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     rel = add("related", cmd_related, "Show a concept's neighbours grouped by relation, with each edge's why.")
     rel.add_argument("concept", help="concept id, name, Chinese name or alias")
-    rel.add_argument("--type", action="append", metavar="T", help="only these edge types (solves, variant-of, used-in, requires)")
+    rel.add_argument("--type", action="append", metavar="T", help="only these edge types (" + ", ".join(EDGE_TYPES) + ")")
     rel.add_argument("--depth", type=int, default=1, choices=[1, 2, 3], help="how many hops")
 
     path = add("path", cmd_path, "Show how two concepts are connected, one sentence per edge.")

@@ -82,6 +82,10 @@ class Pack:
     where: dict = field(default_factory=dict)
     #: (source, type, target) -> (path, line, col) where the edge is written
     edge_where: dict = field(default_factory=dict)
+    #: curriculum assertions (:class:`kg.expect.Expectation`) from every file's ``expect:``
+    expectations: list = field(default_factory=list)
+    #: (a, b) with a < b -> (path, line, col) where the ``contrasts`` entry of the pair is written
+    contrast_where: dict = field(default_factory=dict)
 
     @cached_property
     def study(self) -> nx.DiGraph:
@@ -123,6 +127,20 @@ class Pack:
         """All fields of one concept, with its id."""
         node = self.resolve(name)
         return {"id": node, **self.graph.nodes[node]}
+
+    def section_name(self, section: str | None, lang: str = "en") -> str:
+        """The name of a guide section from the header's ``sections:``, in ``lang`` (falling back to English); "" if unnamed.
+
+        >>> pack = load_pack()
+        >>> pack.section_name("7", "en"), pack.section_name("16", "zh"), pack.section_name("99")
+        ('Loss functions', '经典机器学习', '')
+        """
+        names = self.header.get("sections", {}).get(section or "", {})
+        return (names.get("name_zh") if lang == "zh" else None) or names.get("name", "")
+
+    def contrasts(self, node: str) -> list[dict]:
+        """The concept's ``contrasts`` from either side: ``[{"to": other, "how": ..., "how_zh": ...}]``, sorted."""
+        return self.graph.nodes[node].get("contrasts", [])
 
     def order_key(self, node: str) -> tuple:
         """Guide order, then English name: the tie-break of every listing."""
@@ -182,6 +200,7 @@ def _load(root: Path, limits: Limits, use_c: bool) -> Pack:
     files, problems = find_pack_files(root, limits)
     base = root if root.is_dir() else root.parent
     concepts: list[tuple[str, RawConcept]] = []
+    expectations: list = []
     header: dict = {}
     total = 0
     for file in files:
@@ -199,8 +218,11 @@ def _load(root: Path, limits: Limits, use_c: bool) -> Pack:
                 document = parse(text, shown, max_depth=limits.max_depth, use_c=use_c)
                 found.extend(document.problems)
                 if document.data is not None:
-                    file_concepts, file_header = concepts_from_document(document.data, shown, found, document.position)
+                    file_concepts, file_header = concepts_from_document(document.data, shown, found, document.position, expectations)
+                    sections = {**header.get("sections", {}), **file_header.get("sections", {})}
                     header.update(file_header)
+                    if sections:
+                        header["sections"] = sections
                     concepts.extend((shown, concept) for concept in file_concepts)
                 elif not document.problems:
                     found.append(Problem(shown, 1, 1, "empty-file", "the file holds no concepts", "add concepts or delete the file"))
@@ -209,7 +231,7 @@ def _load(root: Path, limits: Limits, use_c: bool) -> Pack:
                                                              f"{len(found) - MAX_PROBLEMS_PER_FILE:,} more problems in this file are not listed",
                                                              "fix the ones above and check again")]
         problems.extend(found)
-    return _assemble(root, files, header, concepts, problems)
+    return _assemble(root, files, header, concepts, problems, expectations)
 
 
 def _read_limited(file: Path, shown: str, limits: Limits, problems: list[Problem]) -> bytes | None:
@@ -245,7 +267,39 @@ def _shown_path(file: Path, base: Path) -> str:
         return str(file)
 
 
-def _assemble(root, files, header, concepts, problems) -> Pack:
+def _add_contrasts(graph: nx.MultiDiGraph, defined: dict, problems: list[Problem]) -> dict:
+    """Mirror every valid ``contrasts`` entry onto both concepts' ``contrasts`` attribute; where each pair is written.
+
+    A contrast is symmetric and not a study-order edge, so it lives on the nodes rather than among the
+    typed edges that every study-order computation walks.
+    """
+    contrast_where: dict = {}
+    for node in sorted(defined):
+        shown, concept = defined[node]
+        for contrast in concept.contrasts:
+            pair = tuple(sorted((node, contrast.target)))
+            if contrast.target == node:
+                problems.append(Problem(shown, contrast.line, contrast.col, "self-loop", f"'{node}' contrasts with itself", "remove this entry"))
+            elif contrast.target not in defined:
+                problems.append(Problem(shown, contrast.line, contrast.col, "unknown-target", f"'contrasts' entry names unknown concept '{contrast.target}'",
+                                        did_you_mean(contrast.target, defined) or "define that concept or fix the id"))
+            elif pair in contrast_where:
+                first = contrast_where[pair]
+                problems.append(Problem(shown, contrast.line, contrast.col, "duplicate-contrast",
+                                        f"the contrast of '{pair[0]}' and '{pair[1]}' is already written at {first[0]}:{first[1]}",
+                                        "write each pair once, on either concept; merge the two texts"))
+            else:
+                contrast_where[pair] = (shown, contrast.line, contrast.col)
+                other = defined[contrast.target][1].id
+                for a, b in ((node, other), (other, node)):
+                    graph.nodes[a].setdefault("contrasts", []).append({"to": b, "how": contrast.how, "how_zh": contrast.how_zh})
+    for node in graph:
+        if "contrasts" in graph.nodes[node]:
+            graph.nodes[node]["contrasts"].sort(key=lambda c: c["to"])
+    return contrast_where
+
+
+def _assemble(root, files, header, concepts, problems, expectations=()) -> Pack:
     defined: dict[str, tuple[str, RawConcept]] = {}
     for shown, concept in concepts:
         first = defined.get(concept.id)
@@ -279,10 +333,14 @@ def _assemble(root, files, header, concepts, problems) -> Pack:
                 # saves memory and lets pickle write each once (the warm cache loads ~30% faster).
                 source, target, edge_type = node, defined[edge.target][1].id, EDGE_TYPE_NAMES[edge.type]
                 edge_where[(source, edge_type, target)] = (shown, edge.line, edge.col)
-                edges.append((source, target, edge_type, {"type": edge_type, "why": edge.why}))
+                data = {"type": edge_type, "why": edge.why}
+                if edge.why_zh:
+                    data["why_zh"] = edge.why_zh
+                edges.append((source, target, edge_type, data))
     edges.sort(key=lambda e: (e[0], e[2], e[1]))
     graph.add_edges_from(edges)
-    pack = Pack(Path(root), graph, [], list(files), header, where, edge_where)
+    contrast_where = _add_contrasts(graph, defined, problems)
+    pack = Pack(Path(root), graph, [], list(files), header, where, edge_where, list(expectations), contrast_where)
     from .checks import graph_problems
 
     problems.extend(graph_problems(pack))

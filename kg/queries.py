@@ -48,9 +48,11 @@ def sentence(pack: "Pack", edge: Edge, lang: str = "en") -> str:
     return EDGE_TYPES[edge_type][lang].format(a=label(pack, source, lang), b=label(pack, target, lang))
 
 
-def why(pack: "Pack", edge: Edge) -> str:
+def why(pack: "Pack", edge: Edge, lang: str = "en") -> str:
+    """The reason written on an edge in ``lang``: ``why_zh`` in Chinese, falling back to ``why`` only when it is missing."""
     source, edge_type, target = edge
-    return pack.graph.edges[source, target, edge_type].get("why", "")
+    data = pack.graph.edges[source, target, edge_type]
+    return (data.get("why_zh") if lang == "zh" else None) or data.get("why", "")
 
 
 @dataclass
@@ -147,7 +149,7 @@ def fringe(pack: "Pack", known: Iterable[str]) -> list[str]:
 #: (edge type, direction) -> group label; "out" means the concept is the edge's source.
 RELATION_GROUPS: list[tuple[str, str, str]] = [
     (edge_type, direction, EDGE_TYPES[edge_type]["forward_en" if direction == "out" else "inverse_en"])
-    for edge_type in ("solves", "variant-of", "used-in", "requires") for direction in ("out", "in")
+    for edge_type in ("solves", "causes", "variant-of", "used-in", "requires") for direction in ("out", "in")
 ]
 
 

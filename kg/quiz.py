@@ -50,6 +50,8 @@ PROMPTS: dict[tuple[str, str], dict[str, str]] = {
     ("used-in", "inverse"): {"en": "{x} is used in ...?", "zh": "“{x}”用于以下哪一项?"},
     ("requires", "inverse"): {"en": "What must you know before {x}?", "zh": "学习“{x}”之前必须先掌握什么?"},
     ("requires", "forward"): {"en": "Which of these needs {x} first?", "zh": "以下哪一项需要先掌握“{x}”?"},
+    ("causes", "forward"): {"en": "Which of these causes {x}?", "zh": "以下哪一项会导致“{x}”?"},
+    ("causes", "inverse"): {"en": "Which problem can {x} cause?", "zh": "“{x}”可能导致以下哪个问题?"},
 }
 RECALL_SHARE = 4  # about one question in four is a written interview question
 
@@ -186,7 +188,7 @@ def _build_choice(pack: "Pack", rng: random.Random, candidate, lang: str, option
     wrong = rng.sample(pool, min(options - 1, len(pool)))
     option_ids = wrong + [answer]
     rng.shuffle(option_ids)
-    reason = why(pack, edge)
+    reason = why(pack, edge, lang)
     explanation = sentence(pack, edge, lang) + (f" — {reason}" if reason else "")
     return Question(id=qid, kind="choice", prompt=PROMPTS[(edge[1], direction)][lang].format(x=label(pack, anchor, lang)),
                     options=[label(pack, n, lang) for n in option_ids], option_ids=option_ids,

@@ -73,6 +73,7 @@ EDGE_STYLES: dict[str, tuple[str, list[int] | bool]] = {
     "variant-of": ("#9333ea", [8, 5]),
     "used-in": ("#2563eb", [2, 4]),
     "solves": ("#16a34a", [12, 4, 2, 4]),
+    "causes": ("#dc2626", [12, 4]),
 }
 
 #: Interface words of the drawing, by language. Kind names are translated here too.
@@ -103,8 +104,8 @@ KIND_NAMES_ZH: dict[str, str] = {
     "metric": "指标", "paradigm": "范式", "framework": "框架", "tool": "工具", "application": "应用",
 }
 EDGE_NAMES: dict[str, dict[str, str]] = {
-    "en": {"requires": "requires", "variant-of": "variant of", "used-in": "used in", "solves": "solves"},
-    "zh": {"requires": "需要", "variant-of": "变体", "used-in": "用于", "solves": "解决"},
+    "en": {"requires": "requires", "variant-of": "variant of", "used-in": "used in", "solves": "solves", "causes": "causes"},
+    "zh": {"requires": "需要", "variant-of": "变体", "used-in": "用于", "solves": "解决", "causes": "导致"},
 }
 
 _LABEL_MAX = 32
@@ -142,8 +143,9 @@ def edge_tooltip(pack: "Pack", edge: tuple[str, str, str], lang: str = "en") -> 
     """Plain text: the edge as a sentence, then its ``why``."""
     source, edge_type, target = edge
     sentence = EDGE_TYPES[edge_type][lang].format(a=node_label(pack, source, lang), b=node_label(pack, target, lang))
-    why = pack.graph.edges[source, target, edge_type].get("why", "")
-    return f"{sentence}\n{why}".strip()
+    from .queries import why
+
+    return f"{sentence}\n{why(pack, edge, lang)}".strip()
 
 
 def legend(lang: str = "en", kinds: Iterable[str] | None = None, types: Iterable[str] | None = None) -> dict:

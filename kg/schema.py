@@ -67,7 +67,18 @@ EDGE_TYPES: dict[str, dict[str, str]] = {
         "forward_en": "solves",
         "forward_zh": "解决",
     },
+    "causes": {
+        "en": "{a} causes {b}",
+        "zh": "{a} 会导致 {b}",
+        "inverse_en": "caused by",
+        "inverse_zh": "由以下原因引起",
+        "forward_en": "causes",
+        "forward_zh": "导致",
+    },
 }
+
+#: The symmetric ``contrasts`` relation: not a study-order edge, written once per pair on either concept.
+CONTRAST_TEXT: dict[str, str] = {"en": "contrasts with", "zh": "对比"}
 
 #: Study-order semantics: for an edge ``A -[type]-> B``, whether the *target*
 #: B comes before A (True) or A comes before B (False).
@@ -79,12 +90,14 @@ EDGE_TYPES: dict[str, dict[str, str]] = {
 #: A variant-of B B before A
 #: A used-in B    A before B
 #: A solves P     P before A
+#: A causes P     A before P
 #: ========== ===================
 TARGET_FIRST: dict[str, bool] = {
     "requires": True,
     "variant-of": True,
     "used-in": False,
     "solves": True,
+    "causes": False,
 }
 
 #: Concept fields: name -> (required, expected type, description).
@@ -101,14 +114,32 @@ FIELDS: dict[str, tuple[bool, str, str]] = {
     "minutes": (False, "minutes", "study-time estimate in whole minutes (1 to 100000)"),
     "refs": (False, "refs", "references: title, authors, year, url"),
     "questions": (False, "questions", "interview questions: q, a, and optionally q_zh, a_zh"),
+    "d2l": (False, "d2l", "Dive into Deep Learning pages covering the concept, e.g. 'chapter_convolutional-modern/resnet.html'"),
     **{edge: (False, "edges", f"outgoing '{edge}' edges") for edge in EDGE_TYPES},
+    "contrasts": (False, "contrasts", "how the concept differs from another (symmetric, not a study-order edge)"),
 }
 
 REF_FIELDS = {"title": True, "authors": False, "year": False, "url": False}
 QUESTION_FIELDS = {"q": True, "a": True, "q_zh": False, "a_zh": False}
-EDGE_FIELDS = {"to": True, "why": False}
-#: Keys allowed in a file's optional header mapping ``pack:``.
-PACK_FIELDS = {"name", "format", "description", "license", "attribution", "source", "url", "languages"}
+EDGE_FIELDS = {"to": True, "why": False, "why_zh": False}
+CONTRAST_FIELDS = {"to": True, "how": True, "how_zh": False}
+#: Keys allowed in a file's optional header mapping ``pack:``; all text except ``sections``.
+PACK_FIELDS = {"name", "format", "description", "license", "attribution", "source", "url", "languages", "sections"}
+#: Fields of one entry of the header's ``sections:`` mapping (section id -> names).
+SECTION_FIELDS = {"name": True, "name_zh": False}
+
+#: A Dive into Deep Learning page key: relative, ``chapter_<part>/<page>.html``; shown under
+#: https://d2l.ai/ and https://zh.d2l.ai/ (see ``kg/data/d2l_pages.json``).
+D2L_PAGE_PATTERN = re.compile(r"^chapter_[a-z0-9_-]+/[a-z0-9_.-]+\.html$")
+D2L_BASE = {"en": "https://d2l.ai/", "zh": "https://zh.d2l.ai/"}
+
+#: Curriculum assertions (``expect:`` entries): kind -> what its two values are.
+EXPECT_KINDS: dict[str, str] = {
+    "before": "[A, B]: A is in the study plan of B from zero",
+    "not-in-plan": "[A, B]: A is not in the study plan of B from zero",
+    "max-steps": "[B, N]: the study plan of B from zero has at most N steps",
+}
+EXPECT_FIELDS = {*EXPECT_KINDS, "why", "why_zh"}
 
 
 def pack_languages(header: dict) -> set[str]:

@@ -211,6 +211,7 @@ def _concept(i, t, area, ids, names, names_zh, is_problem, edges, rng) -> list[s
             if rng.random() < 0.5:
                 out.append(f"    - to: {ids[target]}")
                 out.append(f"      why: {_q(f'It {_ACTION[(action + target) % 10]} its output.')}")
+                out.append(f"      why_zh: {_q(f'它{_ZH_ACTION[(action + target) % 10]}其输出。')}")
             else:
                 out.append(f"    - {ids[target]}")
     if rng.random() < 0.1:

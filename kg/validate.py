@@ -8,8 +8,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .d2l import pages as d2l_pages
 from .problems import Problem, did_you_mean
 from .schema import (
+    CONTRAST_FIELDS,
+    D2L_PAGE_PATTERN,
     EDGE_FIELDS,
     EDGE_TYPES,
     FIELDS,
@@ -19,6 +22,7 @@ from .schema import (
     PACK_FIELDS,
     QUESTION_FIELDS,
     REF_FIELDS,
+    SECTION_FIELDS,
     SECTION_PATTERN,
 )
 from .yamlsafe import YList, YMap
@@ -42,6 +46,19 @@ class RawEdge:
     why: str
     line: int
     col: int
+    why_zh: str = ""
+
+
+@dataclass
+class RawContrast:
+    """One written ``contrasts`` entry: symmetric, so ``source`` is only where it happens to be written."""
+
+    source: str
+    target: str
+    how: str
+    how_zh: str
+    line: int
+    col: int
 
 
 @dataclass
@@ -51,10 +68,15 @@ class RawConcept:
     line: int
     col: int
     edges: list[RawEdge] = field(default_factory=list)
+    contrasts: list[RawContrast] = field(default_factory=list)
 
 
-def concepts_from_document(data, path: str, problems: list[Problem], position: tuple[int, int] = (1, 1)) -> tuple[list[RawConcept], dict]:
+def concepts_from_document(data, path: str, problems: list[Problem], position: tuple[int, int] = (1, 1),
+                           expectations: list | None = None) -> tuple[list[RawConcept], dict]:
     """Concepts and pack header from one file's data; problems are appended.
+
+    Curriculum assertions (a top-level ``expect:`` list) are appended to ``expectations`` when it is given
+    (see :mod:`kg.expect`).
 
     >>> from kg.yamlsafe import parse
     >>> problems = []
@@ -68,14 +90,22 @@ def concepts_from_document(data, path: str, problems: list[Problem], position: t
         entries, positions = data, data.item_pos
     elif isinstance(data, YMap) and "id" in data:
         entries, positions = [data], [(data.line, data.col)]
-    elif isinstance(data, YMap) and ("concepts" in data or "pack" in data):
+    elif isinstance(data, YMap) and ("concepts" in data or "pack" in data or "expect" in data):
         for key in data:
-            if key not in ("concepts", "pack"):
+            if key not in ("concepts", "pack", "expect"):
                 line, col = data.key_pos[key]
                 problems.append(Problem(path, line, col, "unknown-field", f"unknown top-level key '{key}'",
-                                        did_you_mean(key, ["concepts", "pack"]) or "a file holds 'pack' and 'concepts'"))
+                                        did_you_mean(key, ["concepts", "pack", "expect"]) or "a file holds 'pack', 'concepts' and 'expect'"))
         header = _header(data.get("pack"), data, path, problems)
-        entries = data.get("concepts", [])
+        if "expect" in data:
+            from .expect import expectations_from_value
+
+            found = expectations_from_value(data["expect"], data.value_pos["expect"], path, problems)
+            if expectations is not None:
+                expectations.extend(found)
+        if "concepts" not in data:
+            return [], header  # a header-only file (graph/pack.yaml) or an expectations file
+        entries = data["concepts"]
         if not isinstance(entries, YList):
             line, col = data.value_pos.get("concepts", (data.line, data.col))
             problems.append(Problem(path, line, col, "bad-shape", "'concepts' must be a list of concepts", "write '- id: ...' entries under 'concepts:'"))
@@ -107,6 +137,8 @@ def _header(value, parent: YMap, path: str, problems: list[Problem]) -> dict:
         line, col = value.key_pos[key]
         if key not in PACK_FIELDS:
             problems.append(Problem(path, line, col, "unknown-field", f"unknown pack header field '{key}'", did_you_mean(key, PACK_FIELDS)))
+        elif key == "sections":
+            header[key] = _sections(item, *value.value_pos[key], path, problems)
         elif not isinstance(item, str):
             problems.append(Problem(path, line, col, "wrong-type", f"pack header field '{key}' must be text"))
         elif key == "format" and item != "1":
@@ -116,6 +148,39 @@ def _header(value, parent: YMap, path: str, problems: list[Problem]) -> dict:
     return header
 
 
+def _sections(value, line: int, col: int, path: str, problems: list[Problem]) -> dict:
+    """The header's ``sections:``: section id -> {"name": ..., "name_zh": ...}, each entry checked."""
+    if not isinstance(value, YMap):
+        problems.append(Problem(path, line, col, "wrong-type", "'sections' must be a mapping of section -> {name, name_zh}",
+                                "e.g. sections: {\"7.4\": {name: Losses, name_zh: 损失函数}}"))
+        return {}
+    sections = {}
+    for section, names in value.items():
+        kl, kc = value.key_pos[section]
+        if not SECTION_PATTERN.match(section):
+            problems.append(Problem(path, kl, kc, "bad-value", f"section {section!r} is not a dotted number", "e.g. \"7.4\""))
+            continue
+        if not isinstance(names, YMap):
+            problems.append(Problem(path, *value.value_pos[section], "wrong-type", f"section {section!r} must map to {{name, name_zh}}, not {_describe(names)}"))
+            continue
+        entry, ok = {}, True
+        for key, text in names.items():
+            if key not in SECTION_FIELDS:
+                problems.append(Problem(path, *names.key_pos[key], "unknown-field", f"unknown field '{key}' in section {section!r}",
+                                        did_you_mean(key, SECTION_FIELDS) or "a section has 'name' and 'name_zh'"))
+            elif not isinstance(text, str) or not text.strip():
+                problems.append(Problem(path, *names.value_pos[key], "wrong-type", f"'{key}' of section {section!r} must be text"))
+                ok = False
+            else:
+                entry[key] = " ".join(text.split())
+        if ok and "name" not in entry:
+            problems.append(Problem(path, kl, kc, "missing-field", f"section {section!r} has no 'name'", "add 'name: ...'"))
+            ok = False
+        if ok:
+            sections[section] = entry
+    return sections
+
+
 def _concept(entry, line: int, col: int, path: str, problems: list[Problem]) -> RawConcept | None:
     if not isinstance(entry, YMap):
         problems.append(Problem(path, line, col, "bad-shape", "a concept must be a mapping of fields",
@@ -123,6 +188,7 @@ def _concept(entry, line: int, col: int, path: str, problems: list[Problem]) -> 
         return None
     fields: dict = {}
     edges: list[RawEdge] = []
+    contrasts: list[RawContrast] = []
     for key, value in entry.items():
         kl, kc = entry.key_pos[key]
         vl, vc = entry.value_pos[key]
@@ -134,6 +200,9 @@ def _concept(entry, line: int, col: int, path: str, problems: list[Problem]) -> 
         if kind_of_value == "edges":
             edges.extend(_edges(key, value, vl, vc, path, problems))
             continue
+        if kind_of_value == "contrasts":
+            contrasts.extend(_contrasts(value, vl, vc, path, problems))
+            continue
         checked = _field(key, kind_of_value, value, vl, vc, path, problems)
         if checked is not None:
             fields[key] = checked
@@ -144,8 +213,8 @@ def _concept(entry, line: int, col: int, path: str, problems: list[Problem]) -> 
             problems.append(Problem(path, *where, "missing-field", f"concept has no '{name}'{owner}", f"add '{name}: ...' to this concept"))
     if "id" not in fields:
         return None
-    concept = RawConcept(fields["id"], fields, line, col, edges)
-    for edge in edges:
+    concept = RawConcept(fields["id"], fields, line, col, edges, contrasts)
+    for edge in (*edges, *contrasts):
         edge.source = concept.id
     return concept
 
@@ -194,6 +263,22 @@ def _field(key: str, kind_of_value: str, value, line: int, col: int, path: str, 
         if not value.strip():
             return None  # reported as missing-field for required ones
         return value
+    if kind_of_value == "d2l":
+        if not isinstance(value, YList):
+            return wrong("a list of d2l page keys")
+        pages = []
+        for item, (il, ic) in zip(value, value.item_pos):
+            if not isinstance(item, str):
+                problems.append(Problem(path, il, ic, "wrong-type", f"items of 'd2l' must be text, not {_describe(item)}"))
+            elif not D2L_PAGE_PATTERN.match(item):
+                problems.append(Problem(path, il, ic, "bad-value", f"d2l page {item!r} is not a page key",
+                                        "write the page relative to the book, e.g. 'chapter_convolutional-modern/resnet.html', without https://"))
+            elif item not in pages:
+                if item not in d2l_pages():
+                    problems.append(Problem(path, il, ic, "unknown-d2l-page", f"d2l page {item!r} is not a page of Dive into Deep Learning",
+                                            did_you_mean(item, d2l_pages()) or "see kg/data/d2l_pages.json for the pages of both editions"))
+                pages.append(item)
+        return pages
     if kind_of_value == "text-list":
         if isinstance(value, str):
             return wrong("a list of text")
@@ -274,18 +359,21 @@ def _edges(edge_type: str, value, line: int, col: int, path: str, problems: list
         return []
     edges = []
     for item, (il, ic) in zip(value_list, positions):
-        target, why = None, ""
+        target, why, why_zh = None, "", ""
         if isinstance(item, str):
             target = item
         elif isinstance(item, YMap):
             for key in item:
                 if key not in EDGE_FIELDS:
                     problems.append(Problem(path, *item.key_pos[key], "unknown-field", f"unknown field '{key}' in a '{edge_type}' edge",
-                                            did_you_mean(key, EDGE_FIELDS) or "an edge has 'to' and 'why'"))
-            target, why = item.get("to"), item.get("why", "")
+                                            did_you_mean(key, EDGE_FIELDS) or "an edge has 'to', 'why' and 'why_zh'"))
+            target, why, why_zh = item.get("to"), item.get("why", ""), item.get("why_zh", "")
             if not isinstance(why, str):
                 problems.append(Problem(path, *item.value_pos["why"], "wrong-type", "'why' must be one line of text"))
                 why = ""
+            if not isinstance(why_zh, str):
+                problems.append(Problem(path, *item.value_pos["why_zh"], "wrong-type", "'why_zh' must be one line of text"))
+                why_zh = ""
             if target is None:
                 problems.append(Problem(path, il, ic, "missing-field", f"a '{edge_type}' edge has no 'to'", "write 'to: <id>'"))
                 continue
@@ -300,8 +388,43 @@ def _edges(edge_type: str, value, line: int, col: int, path: str, problems: list
             problems.append(Problem(path, il, ic, "bad-id", f"edge target {target!r} is not a valid id",
                                     f"try '{suggestion}'" if suggestion else "ids are lowercase kebab-case"))
             continue
-        edges.append(RawEdge("", edge_type, target, " ".join(why.split()), il, ic))
+        edges.append(RawEdge("", edge_type, target, " ".join(why.split()), il, ic, " ".join(why_zh.split())))
     return edges
+
+
+def _contrasts(value, line: int, col: int, path: str, problems: list[Problem]) -> list[RawContrast]:
+    """``contrasts: [{to: id, how: ..., how_zh: ...}]``; unlike an edge, the text is required."""
+    if not isinstance(value, YList):
+        problems.append(Problem(path, line, col, "wrong-type", "'contrasts' must be a list of {to, how, how_zh} mappings"))
+        return []
+    found = []
+    for item, (il, ic) in zip(value, value.item_pos):
+        if not isinstance(item, YMap):
+            problems.append(Problem(path, il, ic, "wrong-type", f"a 'contrasts' entry must be a mapping {{to, how, how_zh}}, not {_describe(item)}"))
+            continue
+        ok = True
+        for key in item:
+            if key not in CONTRAST_FIELDS:
+                problems.append(Problem(path, *item.key_pos[key], "unknown-field", f"unknown field '{key}' in a 'contrasts' entry",
+                                        did_you_mean(key, CONTRAST_FIELDS) or "a contrast has 'to', 'how' and 'how_zh'"))
+            elif not isinstance(item[key], str):
+                problems.append(Problem(path, *item.value_pos[key], "wrong-type", f"'{key}' in a 'contrasts' entry must be text, not {_describe(item[key])}"))
+                ok = False
+        for key, required in CONTRAST_FIELDS.items():
+            if required and ok and not (item.get(key) or "").strip():
+                problems.append(Problem(path, il, ic, "missing-field", f"a 'contrasts' entry has no '{key}'",
+                                        "write 'to: <id>'" if key == "to" else "say in one or two sentences how the two differ"))
+                ok = False
+        if not ok:
+            continue
+        target = item["to"]
+        if not ID_PATTERN.match(target) or len(target) > ID_MAX_LENGTH:
+            suggestion = _kebab(target)
+            problems.append(Problem(path, *item.value_pos["to"], "bad-id", f"contrast target {target!r} is not a valid id",
+                                    f"try '{suggestion}'" if suggestion else "ids are lowercase kebab-case"))
+            continue
+        found.append(RawContrast("", target, " ".join(item["how"].split()), " ".join(item.get("how_zh", "").split()), il, ic))
+    return found
 
 
 def _kebab(text: str) -> str:

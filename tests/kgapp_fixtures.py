@@ -36,6 +36,7 @@ SMALL = """
   requires:
     - to: calculus
       why: The gradient is a vector of derivatives.
+      why_zh: 梯度是由导数组成的向量。
   questions:
     - q: Why does the learning rate matter?
       a: Too large diverges, too small crawls.
@@ -65,9 +66,11 @@ SMALL = """
   requires:
     - to: calculus
       why: It is the chain rule.
+      why_zh: 它就是链式法则。
   used-in:
     - to: neural-network
       why: Networks are trained with it.
+      why_zh: 网络用它来训练。
 - id: vanishing-gradient
   name: Vanishing Gradient
   name_zh: 梯度消失
@@ -88,6 +91,7 @@ SMALL = """
   solves:
     - to: vanishing-gradient
       why: Its gradient is 1 for positive inputs.
+      why_zh: 正输入时它的梯度为 1。
   used-in: [neural-network]
 - id: leaky-relu
   name: Leaky ReLU
@@ -100,6 +104,7 @@ SMALL = """
   variant-of:
     - to: relu
       why: Replaces the flat negative half with a small slope.
+      why_zh: 把平坦的负半轴换成小斜率。
 - id: attention
   name: Attention
   name_zh: 注意力机制
@@ -148,6 +153,7 @@ concepts:
     requires:
       - to: evil-two
         why: {h}
+        why_zh: {h}
   - id: evil-two
     name: {q("Two " + HOSTILE)}
     name_zh: {h}
@@ -165,9 +171,11 @@ concepts:
     solves:
       - to: evil-two
         why: {h}
+        why_zh: {h}
     used-in:
       - to: evil-one
         why: {h}
+        why_zh: {h}
 """
     if extra_bad_concept:  # refused with problems whose messages quote the hostile text
         text += f"""
@@ -178,6 +186,7 @@ concepts:
     requires:
       - to: {q("x-<img src=x onerror=window.__pwned=8>")}
         why: {h}
+        why_zh: {h}
 """
     return text
 

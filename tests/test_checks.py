@@ -9,7 +9,7 @@ import pytest
 from kg import CODES, Limits, load_pack
 
 FIXTURES = Path(__file__).parent / "fixtures" / "codes"
-EXPECT = re.compile(rb"# expect: ([a-z-]+) (\d+)")
+EXPECT = re.compile(rb"# expect: ([a-z0-9-]+) (\d+)")
 SPECIAL_LIMITS = {"limit-exceeded": Limits(max_file_bytes=1000)}
 
 

@@ -106,7 +106,7 @@ def test_export_json_is_node_link(capsys, tmp_path):
     relu = next(n for n in data["nodes"] if n["id"] == "relu")
     assert relu["name_zh"] == "修正线性单元" and relu["aliases"] == ["Rectified Linear Unit"]
     assert {"source": "relu", "target": "vanishing-gradient", "type": "solves",
-            "why": "Its derivative does not shrink for positive inputs."} in data["links"]
+            "why": "Its derivative does not shrink for positive inputs.", "why_zh": "正输入时它的导数不会变小。"} in data["links"]
 
 
 def test_export_refuses_to_overwrite_the_pack(capsys, tmp_path):

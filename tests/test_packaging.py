@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import kg
+import kg.d2l
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -24,13 +25,19 @@ def test_installed_wheel_carries_the_graph(tmp_path):
     install = subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
                              capture_output=True, text=True)
     assert install.returncode == 0, install.stderr
-    script = "import kg; p = kg.default_pack_path(); print(p); print(len(kg.load_pack(p).graph))"
+    script = ("import kg, kg.d2l; p = kg.default_pack_path(); pack = kg.load_pack(p); print(p); print(len(pack.graph));"
+              "print(len(pack.expectations)); print(len(kg.d2l.pages())); print(pack.section_name('0'))")
     env = {**os.environ, "PYTHONPATH": str(target), "KG_CACHE_DIR": str(tmp_path / "cache")}
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path, env=env)
     assert result.returncode == 0, result.stderr
-    location, count = result.stdout.split()
+    location, count, expectations, pages, section = result.stdout.split("\n")[:5]
     assert Path(location) == target / "kg" / "graph"
-    assert int(count) == len(kg.load_pack().graph)
+    shipped = kg.load_pack()
+    assert int(count) == len(shipped.graph)
+    # the curriculum assertions in graph/expectations/, the d2l page table and the header travel too
+    assert int(expectations) == len(shipped.expectations)
+    assert int(pages) == len(kg.d2l.pages()) > 200
+    assert section == shipped.section_name("0") != ""
 
 
 def test_ci_runs_the_readme_test_command_verbatim():

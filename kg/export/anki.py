@@ -54,7 +54,7 @@ def deck_id(name: str) -> int:
 
 
 def _relations(pack: "Pack", node: str, lang: str) -> str:
-    from ..queries import group_relations, label, related
+    from ..queries import group_relations, label, related, why
 
     items = []
     for title, members in group_relations(related(pack, node)):
@@ -63,8 +63,9 @@ def _relations(pack: "Pack", node: str, lang: str) -> str:
             name = html.escape(label(pack, other, "en"))
             zh = pack.graph.nodes[other].get("name_zh")
             text = f"<b>{html.escape(title)}</b> {name}" + (f" ({html.escape(zh)})" if zh and zh != label(pack, other, "en") else "")
-            if relation.why:
-                text += f" — {html.escape(relation.why)}"
+            reason = why(pack, relation.edge, lang)
+            if reason:
+                text += f" — {html.escape(reason)}"
             items.append(text)
     if not items:
         return ""

@@ -21,7 +21,7 @@ from .nodelink import node_link
 if TYPE_CHECKING:
     from ..pack import Pack
 
-EDGE_COLUMNS = ["source", "source_name", "source_name_zh", "type", "target", "target_name", "target_name_zh", "why"]
+EDGE_COLUMNS = ["source", "source_name", "source_name_zh", "type", "target", "target_name", "target_name_zh", "why", "why_zh"]
 NODE_COLUMNS = ["id", "name", "name_zh", "kind", "section", "minutes", "summary", "summary_zh", "aliases", "tags"]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 LIST_SEPARATOR = "; "
@@ -62,5 +62,5 @@ def to_csv(pack: "Pack", nodes: Iterable[str] | None = None, nodes_table: bool =
         source, target = by_id[link["source"]], by_id[link["target"]]
         writer.writerow([_cell(v) for v in (
             link["source"], source.get("name", ""), source.get("name_zh", ""), link["type"],
-            link["target"], target.get("name", ""), target.get("name_zh", ""), link.get("why") or "")])
+            link["target"], target.get("name", ""), target.get("name_zh", ""), link.get("why") or "", link.get("why_zh") or "")])
     return buffer.getvalue()

@@ -32,6 +32,7 @@ EDGE_STYLES = {
     "variant-of": 'style=dashed, color="#7c3aed"',
     "used-in": 'style=dotted, color="#2563eb"',
     "solves": 'style=bold, color="#16a34a"',
+    "causes": 'style=bold, color="#dc2626"',
 }
 
 
@@ -68,7 +69,7 @@ def to_dot(pack: "Pack", nodes: Iterable[str] | None = None, lang: str = "en", *
     for link in data["links"]:
         style = EDGE_STYLES.get(link["type"], "style=solid")
         lines.append(f"  {quote(link['source'])} -> {quote(link['target'])} [label={quote(link['type'])}, {style}, "
-                     f"tooltip={quote(link.get('why') or link['type'])}];")
+                     f"tooltip={quote((link.get('why_zh') if lang == 'zh' else None) or link.get('why') or link['type'])}];")
     lines.append("  subgraph cluster_legend {")
     lines.append("    label=\"kinds\"; fontsize=10; style=dashed;")
     kinds = sorted({node.get("kind") for node in data["nodes"] if node.get("kind") in KIND_COLOURS})

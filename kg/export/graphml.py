@@ -39,7 +39,7 @@ def flat_graph(pack: "Pack", nodes: Iterable[str] | None = None) -> nx.MultiDiGr
     """The chosen concepts as a MultiDiGraph whose attributes are all strings or numbers.
 
     Every node has ``label`` (the English name, which Gephi and yEd show) and the fields of
-    :data:`NODE_FIELDS`; every edge has ``relation`` (the edge type), ``label`` and ``why``,
+    :data:`NODE_FIELDS`; every edge has ``relation`` (the edge type), ``label``, ``why`` and ``why_zh``,
     and its key is the edge type.
     """
     data = node_link(pack, nodes)
@@ -52,7 +52,8 @@ def flat_graph(pack: "Pack", nodes: Iterable[str] | None = None) -> nx.MultiDiGr
         graph.add_node(node["id"], **attributes)
     for link in data["links"]:
         graph.add_edge(link["source"], link["target"], key=link["type"],
-                       relation=link["type"], label=link["type"], why=link.get("why") or "")
+                       relation=link["type"], label=link["type"], why=link.get("why") or "",
+                       why_zh=link.get("why_zh") or "")
     return graph
 
 

@@ -92,7 +92,7 @@ def plan_markdown(pack: "Pack", targets: list[str], known: list[str] | None = No
         else:
             chain = " → ".join(_sentence(pack, edge, lang) for edge in step.reason)
             lines.append(f"  - {'原因' if zh else 'because'}: {chain}")
-            reason = why(pack, step.reason[0]) if step.reason else ""
+            reason = why(pack, step.reason[0], lang) if step.reason else ""
             if reason:
                 lines.append(f"  - {'说明' if zh else 'why'}: {escape(reason)}")
     return "\n".join(lines) + "\n"
@@ -100,7 +100,7 @@ def plan_markdown(pack: "Pack", targets: list[str], known: list[str] | None = No
 
 def sheet_markdown(pack: "Pack", nodes: Iterable[str], lang: str = "en") -> str:
     """One section per concept: names, kind, summaries, relations with why, questions, references."""
-    from ..queries import group_relations, related
+    from ..queries import group_relations, related, why
 
     zh = lang == "zh"
     chosen = [n for n in nodes if n in pack.graph]
@@ -126,7 +126,8 @@ def sheet_markdown(pack: "Pack", nodes: Iterable[str], lang: str = "en") -> str:
             lines.extend([f"### {'关系' if zh else 'Relations'}", ""])
             for title, members in groups:
                 for relation in members:
-                    suffix = f" — {escape(relation.why)}" if relation.why else ""
+                    reason = why(pack, relation.edge, lang)
+                    suffix = f" — {escape(reason)}" if reason else ""
                     lines.append(f"- {escape(title)}: {_name(pack, relation.neighbour, lang)}{suffix}")
             lines.append("")
         questions = data.get("questions") or []

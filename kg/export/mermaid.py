@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from ..pack import Pack
 
 SAFE_ASCII = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,:-+/'?!=_*~^$@")
-ARROWS = {"requires": "-->", "variant-of": "-.->", "used-in": "-->", "solves": "==>"}
+ARROWS = {"requires": "-->", "variant-of": "-.->", "used-in": "-->", "solves": "==>", "causes": "==>"}
 KIND_STYLES = {
     "problem": "#f8b4b4", "concept": "#e5e7eb", "math": "#fde68a", "technique": "#bbf7d0",
     "architecture": "#bfdbfe", "model": "#c7d2fe", "layer": "#a5f3fc", "activation": "#fbcfe8",

@@ -9,7 +9,7 @@ if TYPE_CHECKING:
 
 
 def node_link(pack: "Pack", nodes: Iterable[str] | None = None) -> dict:
-    """``{"nodes": [{"id", ...fields}], "links": [{"source", "target", "type", "why"}]}``.
+    """``{"nodes": [{"id", ...fields}], "links": [{"source", "target", "type", "why", "why_zh"}]}``.
 
     >>> from kg import load_pack
     >>> data = node_link(load_pack(), ["relu", "vanishing-gradient"])
@@ -23,7 +23,7 @@ def node_link(pack: "Pack", nodes: Iterable[str] | None = None) -> dict:
         "format": 1,
         "nodes": [{"id": node, **graph.nodes[node]} for node in chosen],
         "links": [
-            {"source": u, "target": v, "type": k, "why": d.get("why", "")}
+            {"source": u, "target": v, "type": k, "why": d.get("why", ""), "why_zh": d.get("why_zh", "")}
             for u in chosen for v, keyed in sorted(graph._succ[u].items()) if v in keep for k, d in sorted(keyed.items())
         ],
     }

@@ -1,0 +1,193 @@
+"""Curriculum assertions: the unit tests of a pack's study plans.
+
+A pack file may hold a top-level ``expect:`` list (alone, or beside ``pack:`` and ``concepts:``)::
+
+    expect:
+      - before: [backpropagation, cnn]
+        why: A CNN is trained by backpropagation; a learner must have met it first.
+      - not-in-plan: [rnn, transformer]
+        why: Attention does not need recurrence.
+      - max-steps: [code-generation, 40]
+        why: A learner should reach code generation in a focused route.
+
+Each entry is checked against the study graph, *from zero* (nothing known):
+
+* ``before: [A, B]``: A is in B's study plan;
+* ``not-in-plan: [A, B]``: A is not in B's study plan;
+* ``max-steps: [B, N]``: B's study plan has at most N steps (B included).
+
+Shape problems are ``expect-malformed``, unknown ids ``expect-unknown-concept``, assertions that
+cannot all hold ``expect-contradiction``, and assertions the graph breaks ``expect-failed``; all are
+located at the entry in its file, like any other problem.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> from kg import load_pack
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (folder / "a.yaml").write_text(
+...     "concepts:\\n"
+...     "  - {id: a, name: A, name_zh: 甲, kind: concept, summary: S., summary_zh: 摘要。}\\n"
+...     "  - {id: b, name: B, name_zh: 乙, kind: concept, summary: S., summary_zh: 摘要。, requires: [a]}\\n"
+...     "expect:\\n"
+...     "  - {before: [a, b], why: B builds on A.}\\n"
+...     "  - {before: [b, a], why: Wrong on purpose.}\\n")
+>>> [(p.line, p.code) for p in load_pack(folder).problems]
+[(6, 'expect-contradiction')]
+>>> [(e.kind, e.subject, e.target) for e in load_pack(folder).expectations][0]
+('before', 'a', 'b')
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import networkx as nx
+
+from .problems import Problem, did_you_mean
+from .schema import EXPECT_FIELDS, EXPECT_KINDS
+from .yamlsafe import YList, YMap
+
+if TYPE_CHECKING:
+    from .pack import Pack
+
+_STEPS = re.compile(r"^[0-9]{1,6}$")
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """One curriculum assertion as written.
+
+    ``subject`` is A of ``before``/``not-in-plan`` (None for ``max-steps``); ``target`` is B, whose plan is
+    checked; ``steps`` is N of ``max-steps``. ``where`` is (path, line, col) of the entry and ``value_where``
+    the positions of the two values, for pointing at an unknown id.
+    """
+
+    kind: str
+    subject: str | None
+    target: str
+    steps: int | None
+    why: str
+    why_zh: str
+    where: tuple[str, int, int]
+    value_where: tuple[tuple[int, int], ...]
+
+
+def expectations_from_value(value, position: tuple[int, int], path: str, problems: list[Problem]) -> list[Expectation]:
+    """The well-formed entries of an ``expect:`` value; every malformed one becomes an ``expect-malformed`` problem."""
+    if not isinstance(value, YList):
+        problems.append(Problem(path, *position, "expect-malformed", "'expect' must be a list of assertions",
+                                "write '- before: [A, B]' entries, each with 'why:'"))
+        return []
+    found = []
+    for entry, (line, col) in zip(value, value.item_pos):
+        expectation = _entry(entry, line, col, path, problems)
+        if expectation is not None:
+            found.append(expectation)
+    return found
+
+
+def _entry(entry, line: int, col: int, path: str, problems: list[Problem]) -> Expectation | None:
+    def malformed(message: str, hint: str = "", where: tuple[int, int] = (line, col)) -> None:
+        problems.append(Problem(path, *where, "expect-malformed", message,
+                                hint or "e.g. '- before: [backpropagation, cnn]' with 'why: ...'"))
+
+    if not isinstance(entry, YMap):
+        return malformed("an assertion must be a mapping such as {before: [A, B], why: ...}")
+    for key in entry:
+        if key not in EXPECT_FIELDS:
+            return malformed(f"unknown key '{key}' in an assertion",
+                             did_you_mean(key, EXPECT_FIELDS) or f"an assertion has one of {', '.join(EXPECT_KINDS)}, and 'why'",
+                             entry.key_pos[key])
+    kinds = [key for key in entry if key in EXPECT_KINDS]
+    if len(kinds) != 1:
+        return malformed("an assertion needs exactly one of " + ", ".join(EXPECT_KINDS) +
+                         (f", not {len(kinds)}" if kinds else ""))
+    kind = kinds[0]
+    for key in ("why", "why_zh"):
+        if key in entry and not isinstance(entry[key], str):
+            return malformed(f"'{key}' of an assertion must be text", "", entry.value_pos[key])
+    why = " ".join((entry.get("why") or "").split())
+    if not why:
+        return malformed(f"this '{kind}' assertion has no 'why'", "say in one line why a teacher expects it")
+    value = entry[kind]
+    if not isinstance(value, YList) or len(value) != 2 or not all(isinstance(item, str) for item in value):
+        return malformed(f"'{kind}' must be a list of two values: {EXPECT_KINDS[kind]}", "", entry.value_pos[kind])
+    first, second = value
+    if kind == "max-steps":
+        if not _STEPS.match(second) or int(second) < 1:
+            return malformed(f"the step count {second!r} of 'max-steps' is not a positive whole number", "", value.item_pos[1])
+        subject, target, steps = None, first, int(second)
+    else:
+        if first == second:
+            return malformed(f"'{kind}' names '{first}' twice", "an assertion relates two different concepts", entry.value_pos[kind])
+        subject, target, steps = first, second, None
+    return Expectation(kind, subject, target, steps, why, " ".join((entry.get("why_zh") or "").split()),
+                       (path, line, col), tuple(value.item_pos))
+
+
+def expectation_problems(pack: "Pack") -> list[Problem]:
+    """Unknown ids, contradictions and failed assertions of ``pack.expectations``."""
+    problems: list[Problem] = []
+    graph = pack.graph
+    known: list[Expectation] = []
+    for expectation in pack.expectations:
+        ids = ([expectation.subject] if expectation.subject is not None else []) + [expectation.target]
+        positions = expectation.value_where if expectation.subject is not None else expectation.value_where[:1]
+        unknown = [(node, position) for node, position in zip(ids, positions) if node not in graph]
+        for node, position in unknown:
+            problems.append(Problem(expectation.where[0], *position, "expect-unknown-concept",
+                                    f"the '{expectation.kind}' assertion names unknown concept '{node}'",
+                                    did_you_mean(node, graph) or "use a concept id of the pack"))
+        if not unknown:
+            known.append(expectation)
+    valid = _without_contradictions(known, problems)
+    plans: dict[str, set[str]] = {}
+
+    def plan(node: str) -> set[str]:
+        if node not in plans:
+            plans[node] = nx.ancestors(pack.study, node) | {node}
+        return plans[node]
+
+    for expectation in valid:
+        path, line, col = expectation.where
+        subject, target = expectation.subject, expectation.target
+        if expectation.kind == "before" and subject not in plan(target):
+            problems.append(Problem(path, line, col, "expect-failed",
+                                    f"'{subject}' is not in the study plan of '{target}'",
+                                    f"expected because: {expectation.why} Add the edges that make '{target}' need '{subject}'."))
+        elif expectation.kind == "not-in-plan" and subject in plan(target):
+            chain = " -> ".join(nx.shortest_path(pack.study, subject, target))
+            problems.append(Problem(path, line, col, "expect-failed",
+                                    f"'{subject}' is in the study plan of '{target}' (via {chain})",
+                                    f"expected because: {expectation.why} Remove or retype the edge that drags it in."))
+        elif expectation.kind == "max-steps" and len(plan(target)) > expectation.steps:
+            problems.append(Problem(path, line, col, "expect-failed",
+                                    f"the study plan of '{target}' has {len(plan(target))} steps, more than {expectation.steps}",
+                                    f"expected because: {expectation.why} 'kg audit' lists the edges that pull the most concepts in."))
+    return problems
+
+
+def _without_contradictions(expectations: list[Expectation], problems: list[Problem]) -> list[Expectation]:
+    """The assertions that contradict no earlier one; each later contradicting one becomes a problem."""
+    first_seen: dict[tuple[str, str | None, str], Expectation] = {}
+    kept = []
+    for expectation in expectations:
+        a, b = expectation.subject, expectation.target
+        clashes = []
+        if expectation.kind == "before":
+            clashes = [("not-in-plan", a, b), ("before", b, a)]
+        elif expectation.kind == "not-in-plan":
+            clashes = [("before", a, b)]
+        earlier = next((first_seen[key] for key in clashes if key in first_seen), None)
+        if earlier is not None:
+            path, line, col = expectation.where
+            problems.append(Problem(path, line, col, "expect-contradiction",
+                                    f"'{expectation.kind}: [{a}, {b}]' contradicts '{earlier.kind}: [{earlier.subject}, {earlier.target}]' "
+                                    f"at {earlier.where[0]}:{earlier.where[1]}",
+                                    "both cannot hold; keep the one a teacher would sign"))
+            continue
+        first_seen.setdefault((expectation.kind, a, b), expectation)
+        kept.append(expectation)
+    return kept
