@@ -10,20 +10,16 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from kgtest import HOSTILE, ROOT, SMALL, hostile_yaml, write_small_pack
+from streamlit.testing.v1 import AppTest
 
-pytest.importorskip("streamlit")
-from streamlit.testing.v1 import AppTest  # noqa: E402
+from kg import load_pack, synth
+from kg.export import EXPORTERS, select_nodes
+from kg.export.markdown import to_markdown
+from kg.queries import study_order
+from kg.quiz import load_review, make_quiz
 
-from kg import load_pack  # noqa: E402
-from kg.export import EXPORTERS, select_nodes  # noqa: E402
-from kg.export.markdown import to_markdown  # noqa: E402
-from kg.queries import study_order  # noqa: E402
-from kg.quiz import load_review, make_quiz  # noqa: E402
-
-sys.path.insert(0, str(Path(__file__).parent))
-from kgapp_fixtures import HOSTILE, SMALL, hostile_yaml, write_small_pack  # noqa: E402
-
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
+APP = str(ROOT / "app.py")
 
 
 @pytest.fixture()
@@ -317,7 +313,6 @@ def test_command_line_argument_wins_over_environment(monkeypatch):
 
 
 def test_ten_thousand_concepts_open_responsive(tmp_path, monkeypatch):
-    synth = pytest.importorskip("kg.synth")
     synth.write_pack(10_000, tmp_path / "big", seed=3)
     monkeypatch.setenv("KG_GRAPH", str(tmp_path / "big"))
     at = AppTest.from_file(APP, default_timeout=120)

@@ -8,17 +8,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from kgtest import missing
 
 from kg.cli import build_parser, main, _register_extra_commands
 
 ROOT = Path(__file__).resolve().parents[1]
 MINI = str(Path(__file__).parent / "fixtures" / "mini")
 CODES_DIR = Path(__file__).parent / "fixtures" / "codes"
-
-
-@pytest.fixture(autouse=True)
-def private_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
 
 
 def run(capsys, *argv):
@@ -133,14 +129,18 @@ def test_kg_command_imports_neither_streamlit_nor_pyvis():
     script = ("import sys; from kg.cli import main; main(['order', 'leaky-relu', '--graph', %r]); "
               "main(['export', '--format', 'json', '--graph', %r]); "
               "bad = [m for m in ('streamlit', 'pyvis') if m in sys.modules]; assert not bad, bad" % (MINI, MINI))
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT,
-                            env={**os.environ, "KG_CACHE_DIR": "/tmp/kg-test-cache-imports"})
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stderr
 
 
 def test_python_m_kg_and_console_script_agree():
-    result = subprocess.run([sys.executable, "-m", "kg", "check", "--graph", MINI, "--no-cache"], capture_output=True, text=True, cwd=ROOT)
-    assert result.returncode == 0 and "7 concepts" in result.stdout
+    console_script = Path(sys.executable).with_name("kg")  # installed by pip beside this interpreter
+    if not console_script.is_file():
+        missing(f"the kg console script is not installed at {console_script}")
+    runs = [subprocess.run([*command, "check", "--graph", MINI, "--no-cache"], capture_output=True, text=True, cwd=ROOT)
+            for command in ([sys.executable, "-m", "kg"], [str(console_script)])]
+    assert runs[0].returncode == runs[1].returncode == 0
+    assert runs[0].stdout == runs[1].stdout and "7 concepts" in runs[0].stdout
 
 
 @pytest.mark.parametrize("argv", [["check", "--strict"], ["order", "focal loss"], ["related", "overfitting"], ["stats"]])

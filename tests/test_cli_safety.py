@@ -20,11 +20,6 @@ ROOT = Path(__file__).resolve().parents[1]
 GOOD = "- id: {id}\n  name: {name}\n  name_zh: 名\n  kind: concept\n  summary: S.\n  summary_zh: 说明。\n"
 
 
-@pytest.fixture(autouse=True)
-def private_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
-
-
 def build_broken(folder: Path) -> Path:
     """A pack with one of almost everything wrong, plus a few usable concepts."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -298,15 +293,18 @@ def test_interrupted_export_exits_2_and_keeps_the_old_file(capsys, broken, tmp_p
     assert leftovers(tmp_path) == []
 
 
-def test_export_to_a_read_only_folder(capsys, broken, tmp_path):
-    if os.geteuid() == 0:
-        pytest.skip("root can write anywhere")
+def test_export_to_a_read_only_folder(capsys, broken, tmp_path, monkeypatch):
     folder = tmp_path / "ro"
     folder.mkdir()
     folder.chmod(0o500)
+    if os.geteuid() == 0:  # root writes anywhere (and CI runs as root): refuse as the kernel would for anyone else
+        def refuse(*args, dir=None, **kwargs):
+            raise PermissionError(13, "Permission denied", str(dir))
+        monkeypatch.setattr(fsutil.tempfile, "mkstemp", refuse)
     try:
-        code, _, err = run(capsys, "export", "--format", "json", "-o", folder / "out.json", "--graph", broken)
-        assert code == 2 and err
+        code, out, err = run(capsys, "export", "--format", "json", "-o", folder / "out.json", "--graph", broken)
+        assert code == 2 and "Permission denied" in err and not out
+        assert list(folder.iterdir()) == []
     finally:
         folder.chmod(0o700)
 
@@ -324,7 +322,7 @@ def test_export_to_a_read_only_folder(capsys, broken, tmp_path):
 def test_no_traceback_from_the_real_command(tmp_path, argv):
     broken = build_broken(tmp_path / "broken")
     argv = [part.format(broken=broken, missing=tmp_path / "missing") for part in argv]
-    env = {**os.environ, "KG_CACHE_DIR": str(tmp_path / "cache"), "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     result = subprocess.run([sys.executable, "-m", "kg", *argv], capture_output=True, text=True, timeout=120, env=env, cwd=tmp_path)
     assert result.returncode in (1, 2), result
     assert "Traceback" not in result.stderr

@@ -6,11 +6,11 @@ guide is absent; in CI (``CI=true``) a missing guide is a failure.
 """
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 import pytest
+from kgtest import shared_path
 
 import kg
 from kg import load_pack
@@ -20,13 +20,6 @@ PACK_PATH = Path(kg.__file__).resolve().parent.parent / "graph"
 #: Numbered headings of the guide: "7. 损失函数……" or "7.4 Focal Loss……".
 HEADING = re.compile(r"^\s*(\d+)\.(\d+)?\s+\S")
 LAST_SECTION = 14
-
-
-def _shared_dir() -> Path:
-    shared = Path(__file__).resolve().parents[2] / "shared"
-    if not shared.is_dir() and os.environ.get("KG_SHARED"):
-        shared = Path(os.environ["KG_SHARED"])
-    return shared
 
 
 def guide_sections(text: str) -> list[str]:
@@ -54,11 +47,7 @@ def pack():
 
 @pytest.fixture(scope="module")
 def sections() -> list[str]:
-    guide = _shared_dir() / "seed" / "guide.txt"
-    if not guide.is_file():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"the guide is missing at {guide} (CI must have shared/ beside the checkout)")
-        pytest.skip(f"the guide is not available at {guide}; set KG_SHARED to the shared/ folder")
+    guide = shared_path("seed", "guide.txt")
     found = guide_sections(guide.read_text(encoding="utf-8"))
     assert found, "no numbered headings were found in the guide"
     return found

@@ -5,7 +5,6 @@ Outside CI a missing Chromium or Playwright skips these tests; with CI=true it f
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -16,21 +15,11 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from kgtest import ROOT, missing, write_hostile_pack, write_small_pack
 
-sys.path.insert(0, str(Path(__file__).parent))
-from kgapp_fixtures import write_hostile_pack, write_small_pack  # noqa: E402
-
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = "/usr/bin/chromium"  # Debian's build; the project never downloads a browser
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run"]
-IN_CI = os.environ.get("CI") == "true"
-
-
-def _missing(reason: str):
-    if IN_CI:
-        pytest.fail(f"{reason} (CI=true: the browser tests must run)")
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="module")
@@ -38,9 +27,9 @@ def browser():
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        _missing("playwright is not installed")
+        missing("playwright is not installed")
     if not (Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK)):
-        _missing(f"{CHROMIUM} is not installed (apt-get install chromium)")
+        missing(f"{CHROMIUM} is not installed (apt-get install chromium)")
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield chromium
@@ -56,7 +45,7 @@ def free_port() -> int:
 @contextmanager
 def streamlit_app(graph: Path | None, tmp_path: Path):
     port = free_port()
-    env = {**os.environ, "KG_CACHE_DIR": str(tmp_path / "cache")}
+    env = dict(os.environ)  # the private home and cache conftest set for this test
     env.pop("KG_GRAPH", None)
     command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
                "--server.headless", "true"]
@@ -288,7 +277,3 @@ def test_exported_page_draws_offline_and_runs_no_injected_script(browser, tmp_pa
     assert all(u.startswith("file://") for u in watch.requests), watch.requests
     page.close()
 
-
-def test_chromium_is_required_in_ci():
-    if IN_CI:
-        assert shutil.which("chromium") or Path(CHROMIUM).is_file(), "CI must install Debian's chromium"

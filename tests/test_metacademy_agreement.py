@@ -8,11 +8,11 @@ Outside CI the test is skipped when the data set is absent; in CI it must be the
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import networkx as nx
 import pytest
+from kgtest import shared_path
 
 import kg
 from kg import load_pack
@@ -44,13 +44,6 @@ MAPPING: dict[str, str] = {
 }
 
 
-def _shared_dir() -> Path:
-    shared = Path(__file__).resolve().parents[2] / "shared"
-    if not shared.is_dir() and os.environ.get("KG_SHARED"):
-        shared = Path(os.environ["KG_SHARED"])
-    return shared
-
-
 def _pack_path() -> Path:
     checkout = Path(kg.__file__).resolve().parent.parent / "graph"
     return checkout if checkout.is_dir() else kg.default_pack_path()
@@ -59,12 +52,8 @@ def _pack_path() -> Path:
 @pytest.fixture(scope="module")
 def metacademy() -> nx.DiGraph:
     """Metacademy's prerequisite graph, oriented like ours: an edge u -> v means learn u before v."""
-    folder = _shared_dir() / "datasets" / "metacademy"
-    concepts, dependencies = folder / "concepts.jsonl", folder / "dependencies.jsonl"
-    if not (concepts.is_file() and dependencies.is_file()):
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"the Metacademy data set is missing at {folder}")
-        pytest.skip(f"the Metacademy data set is not available at {folder}; set KG_SHARED to the shared/ folder")
+    concepts = shared_path("datasets", "metacademy", "concepts.jsonl")
+    dependencies = shared_path("datasets", "metacademy", "dependencies.jsonl")
     graph = nx.DiGraph()
     with concepts.open(encoding="utf-8") as lines:
         for line in lines:
@@ -78,7 +67,7 @@ def metacademy() -> nx.DiGraph:
     return graph
 
 
-def study_order(graph: nx.MultiDiGraph) -> nx.DiGraph:
+def study_graph(graph: nx.MultiDiGraph) -> nx.DiGraph:
     """Our study graph, built here from the written edges and the format's study-order table."""
     order = nx.DiGraph()
     order.add_nodes_from(graph)
@@ -104,7 +93,7 @@ def contradictions(theirs: nx.DiGraph, ours: nx.DiGraph, mapping: dict[str, str]
 
 @pytest.fixture(scope="module")
 def ours() -> nx.DiGraph:
-    return study_order(load_pack(_pack_path()).graph)
+    return study_graph(load_pack(_pack_path()).graph)
 
 
 def test_the_mapping_is_substantial_and_one_to_one():
@@ -137,5 +126,5 @@ def test_the_check_detects_a_reversed_prerequisite():
     agreeing_ours = nx.MultiDiGraph()
     agreeing_ours.add_edge("backpropagation", "chain-rule", key="requires")
     mapping = {"chain_rule": "chain-rule", "backpropagation": "backpropagation"}
-    assert contradictions(theirs, study_order(reversed_ours), mapping)
-    assert not contradictions(theirs, study_order(agreeing_ours), mapping)
+    assert contradictions(theirs, study_graph(reversed_ours), mapping)
+    assert not contradictions(theirs, study_graph(agreeing_ours), mapping)

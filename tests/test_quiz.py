@@ -14,8 +14,8 @@ from kg.quiz import (PROMPTS, Question, distractors, grade, load_review, make_qu
 
 
 @pytest.fixture(scope="module")
-def pack():
-    return kg.load_pack()
+def pack(shipped_pack):
+    return shipped_pack
 
 
 def _is_right(pack, question: Question, candidate: str) -> bool:

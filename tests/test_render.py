@@ -9,17 +9,16 @@ import re
 import subprocess
 import sys
 import zipfile
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from kgtest import HOSTILE, SMALL, Markup, write_hostile_pack, write_small_pack
+from kgtest import parse_html as parse
 
 from kg import load_pack, render
 from kg.queries import study_order
 from kg.unpack import UnsafeArchive, ZipLimits, extract_zip
 
-sys.path.insert(0, str(Path(__file__).parent))
-from kgapp_fixtures import HOSTILE, SMALL, write_hostile_pack, write_small_pack  # noqa: E402
 
 NODE_KEYS = {"id", "label", "title", "x", "y", "color", "border", "size", "focus"}
 EDGE_KEYS = {"id", "from", "to", "type", "title", "color", "dashes", "width"}
@@ -121,40 +120,7 @@ def test_script_json_escapes_everything_that_could_end_the_block():
 # --------------------------------------------------------------------------- the page
 
 
-class Page(HTMLParser):
-    """Every tag with its attributes, and the text of each script."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.tags: list[tuple[str, dict]] = []
-        self.scripts: list[tuple[dict, str]] = []
-        self._in_script: dict | None = None
-
-    def handle_starttag(self, tag, attrs):
-        attributes = dict(attrs)
-        self.tags.append((tag, attributes))
-        if tag == "script":
-            self._in_script = attributes
-            self.scripts.append((attributes, ""))
-
-    def handle_endtag(self, tag):
-        if tag == "script":
-            self._in_script = None
-
-    def handle_data(self, data):
-        if self._in_script is not None:
-            attributes, text = self.scripts[-1]
-            self.scripts[-1] = (attributes, text + data)
-
-
-def parse(page: str) -> Page:
-    parser = Page()
-    parser.feed(page)
-    parser.close()
-    return parser
-
-
-def structure(page: Page) -> list[tuple[str, tuple]]:
+def structure(page: Markup) -> list[tuple[str, tuple]]:
     return [(tag, tuple(sorted(attrs))) for tag, attrs in page.tags]
 
 

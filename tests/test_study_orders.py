@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import pytest
 
-from kg import load_pack
 from kg.queries import study_order
 
 CASES = {
@@ -28,8 +27,8 @@ CASES = {
 
 
 @pytest.fixture(scope="module")
-def pack():
-    return load_pack()
+def pack(shipped_pack):
+    return shipped_pack
 
 
 @pytest.mark.parametrize("target", sorted(CASES))

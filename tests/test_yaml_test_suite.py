@@ -4,32 +4,39 @@ Corpus: ``../shared/corpora/yaml-test-suite/`` (``error/``: invalid YAML, ``vali
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
+from kgtest import SHARED, shared_path
 
 from kg.pack import load_pack
 from kg.problems import CODES, Problem
 from kg.yamlsafe import YList, YMap, decode, parse, to_plain
 
-CORPUS = Path(os.environ.get("KG_YAML_TEST_SUITE", Path(__file__).resolve().parents[2] / "shared" / "corpora" / "yaml-test-suite"))
-if not CORPUS.is_dir():
-    CORPUS = Path("/work/shared/corpora/yaml-test-suite")
+CORPUS = SHARED / "corpora" / "yaml-test-suite"
 FILES = sorted(CORPUS.glob("error/*.yaml")) + sorted(CORPUS.glob("valid/*.yaml"))
 LOADERS = pytest.mark.parametrize("use_c", [True, False], ids=["libyaml", "pure"])
+#: Without the corpus the parametrized tests would collect nothing and vanish from the count: one
+#: placeholder item stands in for them and skips (fails under CI=true).
+CASES = FILES or [pytest.param(None, id="corpus-missing")]
 
-pytestmark = pytest.mark.skipif(not FILES, reason=f"YAML test suite corpus not found at {CORPUS}")
+
+def corpus_file(path: Path | None) -> Path:
+    if path is None:
+        shared_path("corpora", "yaml-test-suite", "valid")
+    return path
 
 
 def test_corpus_is_complete():
+    shared_path("corpora", "yaml-test-suite", "valid")
     assert len(list(CORPUS.glob("error/*.yaml"))) == 94
     assert len(list(CORPUS.glob("valid/*.yaml"))) == 308
 
 
 @LOADERS
-@pytest.mark.parametrize("path", FILES, ids=lambda p: f"{p.parent.name}/{p.stem}")
+@pytest.mark.parametrize("path", CASES, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_loads_as_a_pack_or_gives_only_our_problems(path, use_c):
+    path = corpus_file(path)
     pack = load_pack(path, use_c=use_c)  # any exception fails the test
     for problem in pack.problems:
         assert isinstance(problem, Problem)
@@ -67,8 +74,9 @@ def accepted(document) -> bool:
 
 
 
-@pytest.mark.parametrize("path", FILES, ids=lambda p: f"{p.parent.name}/{p.stem}")
+@pytest.mark.parametrize("path", CASES, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_both_parsers_agree_where_both_accept(path):
+    path = corpus_file(path)
     text, problems = decode(path.read_bytes(), path.name)
     if text is None:
         assert problems and problems[0].code == "bad-encoding"
@@ -86,6 +94,7 @@ def test_both_parsers_agree_where_both_accept(path):
 
 def test_the_parsers_rarely_disagree_on_validity():
     """libyaml and PyYAML differ on corner cases of the spec (all in their scanners); many more means a bug in our builder."""
+    shared_path("corpora", "yaml-test-suite", "valid")
     disagree = []
     for path in FILES:
         text, _ = decode(path.read_bytes(), path.name)
@@ -96,6 +105,7 @@ def test_the_parsers_rarely_disagree_on_validity():
 
 def test_every_error_case_is_a_problem_for_at_least_one_parser_mostly():
     """Most of the spec's invalid inputs are reported; PyYAML accepts about a dozen (acceptable, see README)."""
+    shared_path("corpora", "yaml-test-suite", "error")
     reported = 0
     error_files = sorted(CORPUS.glob("error/*.yaml"))
     for path in error_files:

@@ -1,13 +1,118 @@
-"""Small packs written on the fly for the app, render and browser tests (stable while graph/ is edited)."""
+"""Test helpers shared by every test module: where ``../shared`` is, what CI requires, the one
+hostile text, the one HTML parser, and small packs written on the fly (stable while graph/ is edited).
+
+Fixtures live in ``conftest.py``; this module holds what test modules import by name.
+"""
 from __future__ import annotations
 
+import importlib
 import json
+import os
+import re
+import shutil
+from html.parser import HTMLParser
 from pathlib import Path
+from typing import NoReturn
 
-#: Script in every form we know: a closing tag, a new script, an attribute break-out with an event
-#: handler, a javascript: URL and the substring "href" (pyvis switches tooltips to innerHTML on it).
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+#: ``shared/`` sits beside the checkout (CI lays a copy there); there is no other place to look.
+SHARED = ROOT.parent / "shared"
+IN_CI = os.environ.get("CI") == "true"
+
+
+def missing(what: str) -> NoReturn:
+    """Skip the test outside CI; under ``CI=true`` fail it, so that nothing needed can vanish quietly."""
+    if IN_CI:
+        pytest.fail(f"{what} (CI=true: every test must run)", pytrace=False)
+    pytest.skip(what)
+
+
+def shared_path(*parts: str) -> Path:
+    """A path under ``shared/``; a missing one skips the test (fails it in CI)."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        missing(f"{path} is missing (shared/ must sit beside the checkout)")
+    return path
+
+
+def require_tool(name: str) -> str:
+    """The full path of a program on PATH; a missing one skips the test (fails it in CI)."""
+    found = shutil.which(name)
+    if not found:
+        missing(f"the program {name!r} is not installed")
+    return found
+
+
+def require_module(name: str):
+    """Import a third-party module a test needs; a missing one skips the test (fails it in CI)."""
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        missing(f"the Python module {name!r} is not installed")
+
+
+#: Script in every form we know, for every exporter and view: a closing tag and a new script, an
+#: attribute break-out with an event handler, SVG, javascript: URLs in HTML and Markdown, the
+#: substring "href" (pyvis switches tooltips to innerHTML on it), template syntax, comment and CDATA
+#: ends, Markdown/Mermaid/DOT/CSV metacharacters, entities, and U+2028 (a line break to JavaScript).
+#: Browser tests watch ``window.__pwned``: any script that runs sets it.
 HOSTILE = ('</script><script>window.__pwned=1</script>"><img src=x onerror="window.__pwned=2">'
-           "<svg onload=window.__pwned=3> javascript:window.__pwned=4 href='javascript:1' {{7*7}} ${7*7} &amp; \u2028")
+           "<svg onload=window.__pwned=3> javascript:window.__pwned=4 href='javascript:1' {{7*7}} ${7*7} "
+           '<a href="javascript:window.__pwned=5">x</a> [y](javascript:x) ![i](javascript:y) <https://evil.example> '
+           "' --> <!-- ]]> `tick` | pipe {c} (p) #35; #quot; %% c ; \\N \\\" end click subgraph "
+           "&amp; &lt;b&gt; <b>b</b> *em* _u_ ~~s~~ \u2028 # [[ ]] href=")
+
+
+class Markup(HTMLParser):
+    """Every start tag with its attributes, the text of each script, and all text, of an HTML or SVG text."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict]] = []
+        self.scripts: list[tuple[dict, str]] = []
+        self.text: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        self.tags.append((tag, attributes))
+        if tag == "script":
+            self._in_script = True
+            self.scripts.append((attributes, ""))
+
+    def handle_startendtag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._in_script = False
+
+    def handle_data(self, data):
+        self.text.append(data)
+        if self._in_script:
+            attributes, text = self.scripts[-1]
+            self.scripts[-1] = (attributes, text + data)
+
+
+def parse_html(text: str) -> Markup:
+    parser = Markup()
+    parser.feed(text)
+    parser.close()
+    return parser
+
+
+def handlers(page: Markup) -> list[tuple[str, str, str]]:
+    """Every event-handler attribute (on...)."""
+    return sorted((tag, name, value) for tag, attrs in page.tags for name, value in attrs.items() if name.startswith("on"))
+
+
+def script_links(page: Markup) -> list[tuple[str, str, str]]:
+    """Every link attribute whose target would run script (javascript:, data:, vbscript:)."""
+    return [(tag, name, value) for tag, attrs in page.tags for name, value in attrs.items()
+            if name in ("href", "src", "action", "formaction", "xlink:href") and value and
+            re.sub(r"[\s\x00-\x1f]", "", value).lower().startswith(("javascript:", "data:", "vbscript:"))]
 
 
 def q(text: str) -> str:
