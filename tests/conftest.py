@@ -12,14 +12,15 @@ import pytest
 import kg
 
 PRIVATE_DIRS = {"HOME": "home", "KG_CACHE_DIR": "cache/kg", "XDG_CACHE_HOME": "cache", "XDG_CONFIG_HOME": "config",
-                "XDG_DATA_HOME": "data", "XDG_STATE_HOME": "state"}
+                "XDG_DATA_HOME": "data", "XDG_STATE_HOME": "state", "KG_HOME": "data/kg"}
 
 
 def _private_home(monkeypatch: pytest.MonkeyPatch, root: Path) -> Path:
     for variable, folder in PRIVATE_DIRS.items():
         (root / folder).mkdir(parents=True, exist_ok=True)
         monkeypatch.setenv(variable, str(root / folder))
-    monkeypatch.delenv("KG_GRAPH", raising=False)  # the app's pack comes from the test, never from the caller's shell
+    for variable in ("KG_GRAPH", "KG_DB"):  # the pack and the progress database come from the test, never from the caller's shell
+        monkeypatch.delenv(variable, raising=False)
     return root
 
 
