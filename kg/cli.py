@@ -233,6 +233,32 @@ def cmd_stats(args) -> int:
     return EXIT_OK
 
 
+def cmd_audit(args) -> int:
+    from .audit import audit
+    from .queries import sentence
+
+    pack = _load(args)
+    report = audit(pack, top=args.top)
+    if args.json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not report.plan_sizes:
+        print("the pack has no concepts")
+        return EXIT_OK
+    top_id, top_steps = report.largest[0]
+    print(f"Plans from zero for {len(report.plan_sizes)} concepts: median {report.median:g} steps, "
+          f"90th percentile {report.p90}, largest {_names(pack, top_id, args.lang)} ({top_steps} steps)")
+    print("Largest plans: " + ", ".join(f"{node} {steps}" for node, steps in report.largest))
+    if report.heaviest_edges is not None:
+        print(f"Heaviest edges (removing the edge would shrink N plans by M steps in total):")
+        for number, edge in enumerate(report.heaviest_edges, 1):
+            written = "; ".join(sentence(pack, e, args.lang) for e in edge.written)
+            print(f"{number:3d}. {written}: {edge.plans} plans, {edge.steps} steps")
+    for note in report.notes:
+        print(f"note: {note}")
+    return EXIT_OK
+
+
 def cmd_export(args) -> int:
     from .export import EXPORTERS, select_nodes
     from .fsutil import atomic_write
@@ -305,6 +331,9 @@ def build_parser() -> argparse.ArgumentParser:
     find.add_argument("--limit", type=int, default=10, help="most results")
 
     add("stats", cmd_stats, "Print counts by kind and edge type, roots, leaves, the longest chain, central concepts.")
+
+    audit = add("audit", cmd_audit, "Audit every study plan: sizes (median, 90th percentile, largest) and the heaviest edges.")
+    audit.add_argument("--top", type=int, default=15, help="how many largest plans and heaviest edges to list")
 
     export = add("export", cmd_export, "Export the pack, a focus neighbourhood or a study plan to a file format.")
     export.add_argument("--format", required=True, choices=sorted(EXPORTERS), help="output format")
