@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 #: The most concepts drawn at once; above it the view is cut to the concepts nearest the focus.
 MAX_NODES = 300
-LAYOUTS = ("auto", "layered", "radial")
+LAYOUTS = ("auto", "layered", "radial", "sections")
 
 
 def chapter(section: str | None) -> str:
@@ -188,10 +188,44 @@ def radial_positions(pack: "Pack", nodes: list[str], focus: str, *, ring: float 
     return positions
 
 
+def section_positions(pack: "Pack", nodes: list[str], *, cell: float = 420.0,
+                      spacing: float = 70.0) -> dict[str, tuple[float, float]]:
+    """One square cell per guide chapter, in guide order on a grid; a chapter's concepts in a block inside it.
+
+    This is the overview's layout: a chapter's cluster sits at the centre of its cell, and an opened
+    chapter shows its concepts around that centre, in guide order, without covering its neighbours.
+
+    >>> from kg import load_pack
+    >>> pack = load_pack()
+    >>> spots = section_positions(pack, ["relu", "sigmoid", "focal-loss"])
+    >>> spots["relu"] != spots["focal-loss"]
+    True
+    """
+    by_chapter: dict[str, list[str]] = {}
+    for node in dict.fromkeys(nodes):
+        by_chapter.setdefault(chapter(pack.graph.nodes[node].get("section")), []).append(node)
+    chapters = sorted(by_chapter, key=lambda c: tuple(int(p) for p in c.split(".")) if c else (10**6,))
+    across = max(1, math.ceil(math.sqrt(len(chapters) * 1.6)))  # a wide canvas: more columns than rows
+    widest = max((len(m) for m in by_chapter.values()), default=1)
+    cell = max(cell, spacing * (math.ceil(math.sqrt(widest)) + 1))
+    positions: dict[str, tuple[float, float]] = {}
+    for index, chapter_id in enumerate(chapters):
+        row, col = divmod(index, across)
+        members = sorted(by_chapter[chapter_id], key=pack.order_key)
+        side = max(1, math.ceil(math.sqrt(len(members))))
+        for rank, node in enumerate(members):
+            r, c = divmod(rank, side)
+            positions[node] = (round(col * cell + (c - (side - 1) / 2) * spacing, 1),
+                               round(row * cell + (r - (side - 1) / 2) * spacing * 0.8, 1))
+    return positions
+
+
 def positions_for(pack: "Pack", nodes: list[str], *, focus: str | None = None, layout: str = "auto") -> dict[str, tuple[float, float]]:
     """``auto``: rings around the focus when there is one, else layers by study order."""
     if layout not in LAYOUTS:
         raise ValueError(f"unknown layout {layout!r}; choose one of {', '.join(LAYOUTS)}")
+    if layout == "sections":
+        return section_positions(pack, nodes)
     if layout == "radial" or (layout == "auto" and focus is not None and focus in nodes):
         if focus is None:
             return layered_positions(pack, nodes)

@@ -42,7 +42,7 @@ from .layout import (  # noqa: F401 (part of this module's interface: the app an
     MAX_NODES, cap_nodes, chapter, layered_positions, neighbourhood, positions_for, radial_positions, view_edges,
 )
 from .queries import label as node_label
-from .schema import DEFAULT_MINUTES, EDGE_TYPES, KINDS
+from .schema import DEFAULT_MINUTES, EDGE_TYPES, KINDS, section_key
 
 if TYPE_CHECKING:
     from .pack import Pack
@@ -87,6 +87,10 @@ TEXT: dict[str, dict[str, str]] = {
         "minutes": "{minutes} min",
         "section": "section {section}",
         "details_hint": "Click a concept to see its details.",
+        "fullscreen": "Full screen",
+        "exit_fullscreen": "Exit full screen",
+        "group": "{name} · {count} concepts — click to open",
+        "no_section": "No section",
     },
     "zh": {
         "capped": "显示 {total} 个概念中的 {shown} 个(上限 {cap}):离焦点最近的那些。请用筛选条件或更小的深度缩小视图。",
@@ -96,6 +100,10 @@ TEXT: dict[str, dict[str, str]] = {
         "minutes": "{minutes} 分钟",
         "section": "第 {section} 节",
         "details_hint": "点击一个概念查看详情。",
+        "fullscreen": "全屏",
+        "exit_fullscreen": "退出全屏",
+        "group": "{name} · {count} 个概念,点击展开",
+        "no_section": "未分节",
     },
 }
 KIND_NAMES_ZH: dict[str, str] = {
@@ -163,11 +171,16 @@ def legend(lang: str = "en", kinds: Iterable[str] | None = None, types: Iterable
 def graph_data(pack: "Pack", nodes: Iterable[str], *, focus: str | None = None, lang: str = "en",
                layout: str = "auto", physics: bool = False, types: Iterable[str] | None = None,
                highlight: Iterable[tuple[str, str, str]] = (), cap: int = MAX_NODES, height: int = 600,
-               details: bool = False) -> dict:
+               details: bool = False, labels: str = "near", hits: Iterable[str] = (), grouped: bool = False) -> dict:
     """Everything the drawing script needs, as JSON-ready data with a fixed set of attributes.
 
     ``nodes`` is ordered nearest-first (or in study order); above ``cap`` the first ``cap`` are kept
     and ``notice`` says so. ``highlight`` edges (and their ends) are drawn thicker.
+
+    ``labels="near"`` labels the focus, its neighbours, highlighted concepts and search ``hits``
+    always and the rest on hover or when zoomed in; ``labels="all"`` labels every concept (plans).
+    ``grouped`` draws one labelled, expandable cluster per guide chapter (the whole-graph overview);
+    a cluster holding a search hit is marked, and the hits are marked when it opens.
     """
     lang = lang if lang in TEXT else "en"
     wanted = [n for n in dict.fromkeys(nodes) if n in pack.graph]
@@ -181,6 +194,9 @@ def graph_data(pack: "Pack", nodes: Iterable[str], *, focus: str | None = None, 
     highlighted = set(highlight)
     hot_nodes = {n for edge in highlighted for n in (edge[0], edge[2])}
     graph = pack.graph
+    hit_set = {n for n in hits if n in graph}
+    near = {focus} | set(graph.succ[focus]) | set(graph.pred[focus]) if focus in graph else set()
+    always = near | hot_nodes | hit_set
     node_list = []
     kinds_present = []
     for node in shown:
@@ -200,7 +216,11 @@ def graph_data(pack: "Pack", nodes: Iterable[str], *, focus: str | None = None, 
             "border": border,
             "size": 22 if node == focus else (18 if node in hot_nodes else 14),
             "focus": node == focus,
+            "labelled": labels == "all" or node in always,
+            "hit": node in hit_set,
         }
+        if grouped:
+            entry["group"] = chapter(data.get("section"))
         if details:
             entry["details"] = {
                 "name": data.get("name") or node,
@@ -225,9 +245,12 @@ def graph_data(pack: "Pack", nodes: Iterable[str], *, focus: str | None = None, 
             "dashes": dashes,
             "width": 3.5 if edge in highlighted else 1.5,
         })
+    groups = _groups(pack, node_list, lang) if grouped else []
     return {
         "nodes": node_list,
         "edges": edge_list,
+        "groups": groups,
+        "words": {key: TEXT[lang][key] for key in ("fullscreen", "exit_fullscreen")},
         "focus": focus if focus in shown else None,
         "physics": bool(physics),
         "height": int(height),
@@ -237,6 +260,26 @@ def graph_data(pack: "Pack", nodes: Iterable[str], *, focus: str | None = None, 
         "legend": legend(lang, kinds_present, {e["type"] for e in edge_list}),
         "hint": TEXT[lang]["details_hint"],
     }
+
+
+def _groups(pack: "Pack", node_list: list[dict], lang: str) -> list[dict]:
+    """One cluster per chapter of the drawn nodes, in guide order, labelled with the chapter's name."""
+    members: dict[str, list[dict]] = {}
+    for entry in node_list:
+        members.setdefault(entry["group"], []).append(entry)
+    groups = []
+    for chapter_id in sorted(members, key=lambda c: section_key(c or None)):
+        inside = members[chapter_id]
+        name = pack.section_name(chapter_id, lang) if chapter_id else TEXT[lang]["no_section"]
+        hit = any(e["hit"] for e in inside)
+        groups.append({
+            "id": chapter_id,
+            "label": f"{name} ({len(inside)})",
+            "title": TEXT[lang]["group"].format(name=name, count=len(inside)),
+            "hit": hit,
+            "open": hit or any(e["focus"] for e in inside),
+        })
+    return groups
 
 
 def script_json(data) -> str:
@@ -317,17 +360,36 @@ function kgDraw(vis, root, data, onSelect) {
     legend.append(key);
   }
   root.append(notice, canvas, legend);
+  const words = data.words || {};
+  const tools = make("div", "kg-tools");
+  const full = make("button", "kg-fullscreen", words.fullscreen || "Full screen");
+  full.type = "button";
+  tools.append(full);
+  root.insertBefore(tools, canvas);
   const tip = (text) => make("div", "kg-tip", text);
-  const nodes = new vis.DataSet((data.nodes || []).map((n) => ({
-    id: String(n.id), label: String(n.label), title: tip(n.title),
+  // Labels: the focus, its neighbours, search hits and highlighted concepts are always labelled; the
+  // rest show their label on hover or once zoomed in far enough to read it. A shown label never
+  // falls below MIN_PX on screen: when zoomed out, its font grows instead (the node stays small).
+  const MIN_PX = 12, READ_PX = 11;
+  const info = new Map((data.nodes || []).map((n) => [String(n.id), n]));
+  const baseFont = (n) => (n.focus ? 18 : 14);
+  const fontFor = (n, scale, hovered) => {
+    const shown = n.labelled || hovered || baseFont(n) * scale >= READ_PX * 1.15;
+    return shown ? Math.max(baseFont(n), MIN_PX / Math.max(scale, 0.05)) : 0;
+  };
+  const labelFor = (n, size) => (size ? String(n.label) : "");
+  const nodeStyle = (n) => ({
+    id: String(n.id), label: labelFor(n, fontFor(n, 1, false)), title: tip(n.title),
     x: Number(n.x) || 0, y: Number(n.y) || 0, size: Number(n.size) || 14, shape: "dot",
-    borderWidth: n.focus ? 4 : 1.5,
-    color: { background: safeColour(n.color), border: safeColour(n.border),
+    borderWidth: n.focus ? 4 : (n.hit ? 4 : 1.5),
+    color: { background: safeColour(n.color), border: n.hit ? "#ea580c" : safeColour(n.border),
              highlight: { background: safeColour(n.color), border: "#111827" },
              hover: { background: safeColour(n.color), border: "#111827" } },
-    font: { size: n.focus ? 18 : 14, color: "#111827", strokeWidth: 3, strokeColor: "#ffffff",
+    font: { size: fontFor(n, 1, false) || baseFont(n), color: "#111827", strokeWidth: 3, strokeColor: "#ffffff",
             bold: { color: "#111827" } },
-  })));
+    kgGroup: n.group === undefined ? null : String(n.group),
+  });
+  const nodes = new vis.DataSet((data.nodes || []).map(nodeStyle));
   const edges = new vis.DataSet((data.edges || []).map((e) => ({
     id: String(e.id), from: String(e.from), to: String(e.to), title: tip(e.title),
     color: { color: safeColour(e.color), highlight: safeColour(e.color), hover: safeColour(e.color) },
@@ -337,7 +399,7 @@ function kgDraw(vis, root, data, onSelect) {
   const options = {
     autoResize: true,
     physics: { enabled: !!data.physics, stabilization: { iterations: 200, fit: true },
-               barnesHut: { springLength: 140, avoidOverlap: 0.2 } },
+               barnesHut: { springLength: 140, avoidOverlap: 0.2, centralGravity: 0.6 } },
     layout: { improvedLayout: false, randomSeed: 7 },
     interaction: { hover: true, tooltipDelay: 120, keyboard: false, navigationButtons: false, multiselect: false },
     edges: { smooth: false, selectionWidth: 1.5 },
@@ -345,15 +407,86 @@ function kgDraw(vis, root, data, onSelect) {
   };
   const network = new vis.Network(canvas, { nodes, edges }, options);
   canvas.dataset.nodes = String(nodes.length);
-  network.once("afterDrawing", () => {
+  const groups = Array.isArray(data.groups) ? data.groups : [];
+  let hovered = null, pending = false, lastScale = -1;
+  const relabel = (force) => {
+    pending = false;
+    const scale = network.getScale();
+    if (!force && Math.abs(scale - lastScale) < 1e-3) return;
+    lastScale = scale;
+    const updates = [];
+    for (const [id, n] of info) {
+      const size = fontFor(n, scale, id === hovered);
+      const current = nodes.get(id);
+      if (!current) continue;
+      const label = labelFor(n, size);
+      if (current.label !== label || (size && current.font.size !== size)) {
+        updates.push({ id, label, font: { size: size || baseFont(n) } });
+      }
+    }
+    if (updates.length) nodes.update(updates);
+    const groupFont = Math.max(16, MIN_PX / Math.max(scale, 0.05));
+    for (const g of groups) {
+      const id = "group:" + String(g.id);
+      if (network.isCluster(id)) network.clustering.updateClusteredNode(id, { font: { size: groupFont } });
+    }
+  };
+  const schedule = () => { if (!pending) { pending = true; requestAnimationFrame(() => relabel(false)); } };
+  network.on("zoom", schedule);
+  network.on("hoverNode", (p) => { hovered = String(p.node); relabel(true); });
+  network.on("blurNode", () => { hovered = null; relabel(true); });
+  // The overview: one labelled cluster per section; clicking a cluster opens it in place.
+  const closeGroups = () => {
+    for (const g of groups) {
+      if (g.open) continue;
+      network.cluster({
+        joinCondition: (n) => n.kgGroup === String(g.id),
+        clusterNodeProperties: {
+          id: "group:" + String(g.id), label: String(g.label), shape: "box", borderWidth: g.hit ? 3 : 1,
+          title: tip(String(g.title || g.label)),
+          color: { background: g.hit ? "#ffedd5" : "#f9fafb", border: g.hit ? "#ea580c" : "#6b7280" },
+          font: { size: 16, color: "#111827", multi: false }, margin: 10, kgCluster: true,
+        },
+      });
+    }
+  };
+  if (groups.length) closeGroups();
+  canvas.dataset.groups = String(groups.length);
+  const settle = () => {
+    network.fit({ animation: false });
     // fit() frames node centres only: zoom out a little so labels at the edge are not cut off
     network.moveTo({ position: network.getViewPosition(), scale: network.getScale() * 0.88 });
-    canvas.dataset.drawn = "1";
+    relabel(true);
+  };
+  network.once("afterDrawing", () => { settle(); canvas.dataset.drawn = "1"; });
+  if (data.physics) {
+    // Physics settles once and stops, and the view is re-centred: nothing drifts afterwards.
+    network.once("stabilizationIterationsDone", () => { network.setOptions({ physics: { enabled: false } }); settle(); });
+  }
+  full.addEventListener("click", () => {
+    if (document.fullscreenElement) { document.exitFullscreen(); return; }
+    if (root.requestFullscreen) root.requestFullscreen().catch(() => {});
+  });
+  document.addEventListener("fullscreenchange", () => {
+    const on = document.fullscreenElement === root;
+    full.textContent = on ? (words.exit_fullscreen || "Exit full screen") : (words.fullscreen || "Full screen");
+    canvas.style.height = on ? "calc(100vh - 90px)" : Math.max(200, Number(data.height) || 600) + "px";
+    setTimeout(settle, 50);
   });
   if (data.focus) { try { network.selectNodes([String(data.focus)]); } catch (err) { /* focus not drawn */ } }
   network.on("click", (params) => {
-    if (params.nodes && params.nodes.length) onSelect(String(params.nodes[0]));
+    if (!params.nodes || !params.nodes.length) return;
+    const id = String(params.nodes[0]);
+    if (network.isCluster(id)) {
+      const inside = network.getNodesInCluster(id);
+      network.openCluster(id);
+      network.fit({ nodes: inside, animation: false });
+      relabel(true);
+      return;
+    }
+    onSelect(id);
   });
+  network.kgRelabel = () => relabel(true);
   canvas.__kgNetwork = network;
   root.__kgNetwork = network;
   return network;
@@ -363,6 +496,9 @@ function kgDraw(vis, root, data, onSelect) {
 #: Styles of the drawing (tooltips need ``position: absolute``; vis-network's own CSS is not used).
 DRAW_CSS = r"""
 .kg-root { font-family: system-ui, -apple-system, "Segoe UI", "Noto Sans", "PingFang SC", sans-serif; color: #111827; }
+.kg-tools { display: flex; justify-content: flex-end; margin: 0 0 4px 0; }
+.kg-fullscreen { font: inherit; font-size: 13px; padding: 3px 10px; border: 1px solid #d1d5db; border-radius: 6px; background: #ffffff; color: #111827; cursor: pointer; }
+.kg-root:fullscreen { background: #ffffff; padding: 12px; overflow: auto; }
 .kg-canvas { position: relative; width: 100%; background: #ffffff; border: 1px solid #e5e7eb; border-radius: 8px; }
 .kg-notice { margin: 0 0 6px 0; padding: 6px 10px; background: #fef3c7; border: 1px solid #f59e0b; border-radius: 6px; font-size: 13px; }
 .kg-legend { display: flex; flex-wrap: wrap; align-items: center; gap: 4px 12px; margin-top: 6px; font-size: 12px; color: #374151; }
@@ -460,7 +596,8 @@ def _csp_hash(script: str) -> str:
 def render_html(pack: "Pack", nodes: Iterable[str], *, focus: str | None = None, lang: str = "en",
                 layout: str = "auto", physics: bool = False, title: str | None = None,
                 types: Iterable[str] | None = None, highlight: Iterable[tuple[str, str, str]] = (),
-                cap: int = MAX_NODES, height: int = 720) -> str:
+                cap: int = MAX_NODES, height: int = 720, labels: str = "near", hits: Iterable[str] = (),
+                grouped: bool = False) -> str:
     """One standalone, offline HTML page drawing ``nodes`` (nearest/earliest first) and their edges.
 
     The page loads nothing from anywhere: vis-network is inlined, and a Content-Security-Policy
@@ -474,7 +611,8 @@ def render_html(pack: "Pack", nodes: Iterable[str], *, focus: str | None = None,
     True
     """
     data = graph_data(pack, nodes, focus=focus, lang=lang, layout=layout, physics=physics, types=types,
-                      highlight=highlight, cap=cap, height=height, details=True)
+                      highlight=highlight, cap=cap, height=height, details=True, labels=labels, hits=hits,
+                      grouped=grouped)
     data["title"] = title or ""
     script = _vis_module() + DRAW_JS + _PAGE_JS
     return _PAGE.format(lang="zh-Hans" if lang == "zh" else "en", hashes=_csp_hash(script), css=DRAW_CSS,
