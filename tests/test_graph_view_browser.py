@@ -9,8 +9,9 @@ from __future__ import annotations
 import os
 
 import pytest
+from kgtest import missing, require_module
 
-from kg import load_pack, render
+from kg import render
 from kg.layout import neighbourhood
 
 CHROMIUM = "/usr/bin/chromium"
@@ -29,16 +30,9 @@ LABELS_ON_SCREEN = """() => {
 
 @pytest.fixture(scope="module")
 def page():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        if os.environ.get("CI") == "true":
-            pytest.fail("playwright is missing (CI=true: the browser tests must run)")
-        pytest.skip("playwright is missing")
+    sync_playwright = require_module("playwright.sync_api").sync_playwright
     if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{CHROMIUM} is missing (CI=true: the browser tests must run)")
-        pytest.skip(f"{CHROMIUM} is missing")
+        missing(f"{CHROMIUM} is missing (Debian's chromium package)")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         tab = browser.new_page(viewport={"width": 1400, "height": 1000})
@@ -47,8 +41,8 @@ def page():
 
 
 @pytest.fixture(scope="module")
-def pack():
-    return load_pack()
+def pack(shipped_pack):
+    return shipped_pack
 
 
 def _open(page, tmp_path, html: str) -> None:
