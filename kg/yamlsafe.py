@@ -169,6 +169,14 @@ def parse(text: str, path: str, *, max_depth: int = 32, use_c: bool = True) -> D
         mark = err.problem_mark or err.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         message = " ".join(part for part in (err.context, err.problem) if part) or "invalid YAML"
+        opened = err.context_mark
+        if opened is not None and err.problem_mark is not None and opened.line < err.problem_mark.line:
+            # An unclosed bracket or quote is only noticed lines later (often past the end of the file):
+            # point at the construct that was left open, and say where the parser gave up.
+            construct = re.sub(r"^while (?:parsing|scanning) (?:an? )?", "", err.context or "the construct")
+            message = (f"this {construct} is never closed ({err.problem} "
+                       f"at line {err.problem_mark.line + 1}, column {err.problem_mark.column + 1})")
+            line, col = opened.line + 1, opened.column + 1
         if "nesting depth" in message:
             # libyaml 0.2.5+ (bundled with PyYAML 6.0.4) stops at 1000 levels in its scanner, before our own limit sees them
             problems.append(Problem(path, line, col, "limit-exceeded", f"nesting deeper than the YAML parser allows ({message})",
