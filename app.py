@@ -31,7 +31,7 @@ from kg.quiz import grade, make_quiz, review_list, score
 from kg.queries import connect, fringe, group_relations, related, sentence, study_order
 from kg.schema import DEFAULT_MINUTES, EDGE_TYPES, ID_PATTERN, KINDS, section_key
 from kg.search import search
-from kg import render
+from kg import layout, render
 from kg.app_text import LANGS, WORDS, text as word
 
 st.set_page_config(page_title="kg · deep-learning concepts", page_icon="🧭", layout="wide")
@@ -141,7 +141,7 @@ def default_focus(_pack, pack_key: str) -> str | None:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def chapters_of(_pack, pack_key: str) -> list[str]:
-    found = {render.chapter(data.get("section")) for _, data in _pack.graph.nodes(data=True)}
+    found = {layout.chapter(data.get("section")) for _, data in _pack.graph.nodes(data=True)}
     return sorted(found, key=lambda c: section_key(c or None))
 
 
@@ -153,12 +153,12 @@ def explore_data(_pack, pack_key: str, focus: str, depth: int, types: tuple, kin
     chapter_set = set(chapters)
     if whole:
         nodes = [n for n in sorted(_pack.graph, key=_pack.order_key)
-                 if _pack.graph.nodes[n].get("kind") in kind_set and render.chapter(_pack.graph.nodes[n].get("section")) in chapter_set]
-        if len(nodes) <= render.MAX_NODES:
+                 if _pack.graph.nodes[n].get("kind") in kind_set and layout.chapter(_pack.graph.nodes[n].get("section")) in chapter_set]
+        if len(nodes) <= layout.MAX_NODES:
             data = render.graph_data(_pack, nodes, focus=focus, lang=lang, layout="layered", physics=physics,
                                      types=types, height=GRAPH_HEIGHT)
             return data, False
-    nodes = render.neighbourhood(_pack, focus, depth, types=types, kinds=kind_set, chapters=chapter_set)
+    nodes = layout.neighbourhood(_pack, focus, depth, types=types, kinds=kind_set, chapters=chapter_set)
     data = render.graph_data(_pack, nodes, focus=focus, lang=lang, layout="radial", physics=physics, types=types,
                              height=GRAPH_HEIGHT)
     return data, whole
@@ -167,7 +167,8 @@ def explore_data(_pack, pack_key: str, focus: str, depth: int, types: tuple, kin
 @st.cache_data(show_spinner=False, max_entries=64)
 def plan_data(_pack, pack_key: str, targets: tuple, known: tuple, lang: str, physics: bool):
     plan = study_order(_pack, list(targets), list(known))
-    steps = [(s.id, s.minutes, list(s.reason), s.is_target) for s in plan.steps]
+    # Why-chains are kept short (queries.WHY_SHORT links, "…" when longer): a 1,000-concept chain made 10 MB of page text.
+    steps = [(s.id, s.minutes, list(s.reason) + ([None] if s.reason_length > len(s.reason) else []), s.is_target) for s in plan.steps]
     drawing = render.graph_data(_pack, [s[0] for s in steps], lang=lang, layout="layered", physics=physics,
                                 height=GRAPH_HEIGHT - 80)
     return steps, plan.total_minutes, drawing
@@ -503,7 +504,7 @@ def explore_ui(pack, pack_key: str) -> None:
                                      tuple(st.session_state.filter_kinds), tuple(st.session_state.filter_chapters),
                                      st.session_state.whole, lang, st.session_state.physics)
         if too_big:
-            st.info(w("too_big", total=pack.graph.number_of_nodes(), cap=render.MAX_NODES))
+            st.info(w("too_big", total=pack.graph.number_of_nodes(), cap=layout.MAX_NODES))
         draw(pack_key, "explore", data)
     with right:
         details_ui(pack, focus)
@@ -570,7 +571,7 @@ def plan_ui(pack, pack_key: str) -> None:
                         st.checkbox(f"{index}\\. {md(label(pack, node))} · {w('min', m=minutes)}{extra}", value=False,
                                     key=f"step-{node}", on_change=add_known, args=([node],))
                         if reason:
-                            st.caption(w("why_step") + ": " + " → ".join(md(sentence(pack, e, st.session_state.lang)) for e in reason))
+                            st.caption(w("why_step") + ": " + " → ".join("…" if e is None else md(sentence(pack, e, st.session_state.lang)) for e in reason))
                     export_button(pack, pack_key, "markdown", "plan", w("download_plan"), key="plan-markdown")
     with right:
         if targets and steps:

@@ -20,7 +20,7 @@ Measured per dataset
     search        a substring query and a misspelt one (typo -> fuzzy scan of every label), index built;
                   also the first query of a process, which builds the index
     path          :func:`kg.queries.connect` from the deep concept to one far away
-    render        the focus view: :func:`kg.render.neighbourhood` + :func:`kg.render.render_html` (when present)
+    render        the focus view: :func:`kg.layout.neighbourhood` + :func:`kg.render.render_html` (when present)
     peak memory   max resident set size of the process after one cold load
 
 Also, for the shipped graph: the wall time of ``kg order transformer`` (warm cache, and ``--no-cache``)
@@ -161,7 +161,8 @@ def measure(path: Path, runs: int) -> dict:
     result["path_s"], paths = _median_time(lambda: connect(pack, deep, far), runs_q)
     result["path_edges"] = len(paths[0]) if paths else None
     try:
-        from .render import neighbourhood, render_html
+        from .layout import neighbourhood
+        from .render import render_html
     except ImportError:
         result["render_s"] = None
     else:

@@ -104,24 +104,38 @@ def _chain(edges: list[tuple[str, str, str]]) -> str:
 
 
 def _redundant_requires(pack: "Pack", study: nx.DiGraph) -> list[Problem]:
-    """A requires B is redundant when B already comes before A through another path."""
-    index = {node: i for i, node in enumerate(study)}
+    """A requires B is redundant when B already comes before A through another path.
+
+    One pass in topological order with ancestor sets as Python ints (bitsets, one bit per concept
+    in that order): B comes before A through another path exactly when B is an ancestor of one of
+    A's predecessors, so each concept ORs its predecessors' sets once and each requires edge is one
+    bit test. Sets are dropped once every successor has used them, so a long chain holds one at a time.
+    (Written as a pair of edges between the same two concepts, e.g. requires + used-in, is redundant too.)
+    """
+    order = list(nx.topological_sort(study))
+    index = {node: position for position, node in enumerate(order)}
     ancestors: dict[str, int] = {}
-    for node in nx.topological_sort(study):
-        bits = 0
-        for pred in study._pred[node]:
-            bits |= ancestors[pred] | (1 << index[pred])
-        ancestors[node] = bits
+    waiting = {node: study.out_degree(node) for node in order}  # successors that still need the set
     problems = []
-    for source, target, edge_type in pack.graph.edges(keys=True):
-        if edge_type != "requires":
-            continue
-        bit = 1 << index[target]
-        via_same_pair = len(study.edges[target, source]["via"]) > 1
-        implied = via_same_pair or any(pred != target and ancestors[pred] & bit for pred in study._pred[source])
-        if implied:
-            path, line, col = pack.edge_where[(source, edge_type, target)]
-            problems.append(Problem(path, line, col, "redundant-requires",
-                                    f"'{source}' requires '{target}' is already implied by other edges",
-                                    "you may remove it; the study order stays the same"))
+    for node in order:
+        implied = 0
+        direct = 0
+        for pred in study.pred[node]:
+            implied |= ancestors[pred]
+            direct |= 1 << index[pred]
+        for pred, data in study.pred[node].items():
+            via = data["via"]
+            for source, edge_type, target in via:
+                if edge_type != "requires" or source != node:
+                    continue
+                if len(via) > 1 or implied >> index[pred] & 1:
+                    path, line, col = pack.edge_where[(source, edge_type, target)]
+                    problems.append(Problem(path, line, col, "redundant-requires",
+                                            f"'{source}' requires '{target}' is already implied by other edges",
+                                            "you may remove it; the study order stays the same"))
+            waiting[pred] -= 1
+            if not waiting[pred]:
+                del ancestors[pred]
+        if waiting[node]:
+            ancestors[node] = implied | direct
     return problems

@@ -3,13 +3,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import traceback
 from pathlib import Path
 
 from . import __version__
 from .errors import KgError, PackError, UnknownConcept
 from .problems import CODES, count_by_severity
 from .schema import EDGE_TYPES
+from .terminal import SafeStream
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -24,6 +27,17 @@ def _names(pack, node, lang):
 
     first, second = names(pack, node, lang)
     return first + (f" ({second})" if second else "")
+
+
+def positive(text: str) -> int:
+    """An argparse type: a whole number of at least 1 (``--count -5`` is a usage error, not 137 questions)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is less than 1")
+    return value
 
 
 def _split(values):
@@ -74,7 +88,8 @@ def cmd_order(args) -> int:
     if args.json:
         print(json.dumps({"targets": plan.targets, "known": plan.known, "total_minutes": plan.total_minutes,
                           "steps": [{"id": s.id, "name": pack.graph.nodes[s.id].get("name"), "name_zh": pack.graph.nodes[s.id].get("name_zh"),
-                                     "minutes": s.minutes, "target": s.is_target, "reason": [list(e) for e in s.reason]} for s in plan.steps]},
+                                     "minutes": s.minutes, "target": s.is_target, "reason": [list(e) for e in s.reason], "reason_length": s.reason_length}
+                                    for s in plan.steps]},
                          ensure_ascii=False, indent=2))
         return EXIT_OK
     names = ", ".join(_names(pack, t, args.lang) for t in plan.targets)
@@ -84,7 +99,8 @@ def cmd_order(args) -> int:
         if step.is_target:
             print("       target")
         else:
-            print("       because " + " → ".join(sentence(pack, edge, args.lang) for edge in step.reason))
+            more = " → …" if step.reason_length > len(step.reason) else ""
+            print("       because " + " → ".join(sentence(pack, edge, args.lang) for edge in step.reason) + more)
     return EXIT_OK
 
 
@@ -118,6 +134,8 @@ def cmd_related(args) -> int:
                               "distance": 1, "how": c["how"], "how_zh": c["how_zh"]}
                              for c in pack.contrasts(focus) if not args.type or "contrasts" in _split(args.type)],
                          ensure_ascii=False, indent=2))
+        if relations.more:
+            print(f"kg: {relations.more} more relation(s) not listed", file=sys.stderr)
         return EXIT_OK
     print(_names(pack, focus, args.lang))
     for title, members in group_relations(relations, args.lang):
@@ -130,18 +148,24 @@ def cmd_related(args) -> int:
         print(f"  farther ({len(farther)}):")
         for relation in farther:
             print(f"    [{relation.distance}] {sentence(pack, relation.edge, args.lang)}")
+    if relations.more:
+        print(f"  ... and {relations.more} more relation(s) not listed (at most {len(relations)}; narrow with --type or --depth)")
     if not args.type or "contrasts" in _split(args.type):
         _print_contrasts(pack, focus, args.lang)
     return EXIT_OK
 
 
 def cmd_path(args) -> int:
-    from .queries import connect, sentence, why
+    from .queries import MAX_PATHS, connect, sentence, why
 
     pack = _load(args)
     paths = connect(pack, args.a, args.b, max_paths=args.max)
+    capped = (f"kg: more shortest connections exist; {len(paths)} listed"
+              + (f" (--max is at most {MAX_PATHS})" if args.max > MAX_PATHS else " (--max)")) if paths.capped else ""
     if args.json:
         print(json.dumps([[{"source": e[0], "type": e[1], "target": e[2], "why": why(pack, e), "why_zh": why(pack, e, "zh")} for e in p] for p in paths], ensure_ascii=False, indent=2))
+        if capped:
+            print(capped, file=sys.stderr)
         return EXIT_OK
     if not paths:
         print(f"{_names(pack, pack.resolve(args.a), args.lang)} and {_names(pack, pack.resolve(args.b), args.lang)} are not connected")
@@ -151,6 +175,8 @@ def cmd_path(args) -> int:
         for edge in path:
             reason = why(pack, edge, args.lang)
             print(f"  {sentence(pack, edge, args.lang)}." + (f" ({reason})" if reason else ""))
+    if capped:
+        print(capped[len("kg: "):])
     return EXIT_OK
 
 
@@ -261,7 +287,7 @@ def cmd_audit(args) -> int:
 
 def cmd_export(args) -> int:
     from .export import EXPORTERS, select_nodes
-    from .fsutil import atomic_write
+    from .fsutil import write_output
 
     pack = _load(args)
     function, binary, suffix = EXPORTERS[args.format]
@@ -273,13 +299,13 @@ def cmd_export(args) -> int:
         if any(target == Path(f).resolve() for f in pack.files):
             print(f"kg: refusing to overwrite the pack's own file {args.output}", file=sys.stderr)
             return EXIT_USAGE
-        atomic_write(target, output)
-        print(f"wrote {args.output} ({args.format}, {len(nodes)} concepts)", file=sys.stderr)
+        if write_output(args.output, output) != "stdout":
+            print(f"wrote {args.output} ({args.format}, {len(nodes)} concepts)", file=sys.stderr)
     elif binary:
         print("kg: this format is binary: give -o FILE", file=sys.stderr)
         return EXIT_USAGE
     else:
-        sys.stdout.write(output)
+        write_output("-", output)  # data, not terminal text: exact, not filtered
     return EXIT_OK
 
 
@@ -311,7 +337,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     nxt = add("next", cmd_next, "List the concepts you can learn next: all their prerequisites are known.")
     nxt.add_argument("--known", action="append", metavar="A,B", help="concepts you already know")
-    nxt.add_argument("--limit", type=int, default=50, help="how many to print")
+    nxt.add_argument("--limit", type=positive, default=50, help="how many to print")
 
     rel = add("related", cmd_related, "Show a concept's neighbours grouped by relation, with each edge's why.")
     rel.add_argument("concept", help="concept id, name, Chinese name or alias")
@@ -321,14 +347,14 @@ def build_parser() -> argparse.ArgumentParser:
     path = add("path", cmd_path, "Show how two concepts are connected, one sentence per edge.")
     path.add_argument("a", help="first concept")
     path.add_argument("b", help="second concept")
-    path.add_argument("--max", type=int, default=3, help="most connections to show")
+    path.add_argument("--max", type=positive, default=3, help="most connections to show")
 
     show = add("show", cmd_show, "Show one concept: names, summaries, relations, questions, references.")
     show.add_argument("concept", help="concept id, name, Chinese name or alias")
 
     find = add("search", cmd_search, "Search concepts by id, English or Chinese name or alias (typo-tolerant).")
     find.add_argument("query", nargs="+", help="words to look for")
-    find.add_argument("--limit", type=int, default=10, help="most results")
+    find.add_argument("--limit", type=positive, default=10, help="most results")
 
     add("stats", cmd_stats, "Print counts by kind and edge type, roots, leaves, the longest chain, central concepts.")
 
@@ -362,13 +388,28 @@ def _register_extra_commands() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    _register_extra_commands()
-    parser = build_parser()
+    """Run one command; anything unexpected becomes one line and exit code 2 (the traceback with ``--debug``)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv or bool(os.environ.get("KG_DEBUG"))
+    argv = [arg for arg in argv if arg != "--debug"]
+    stdout, stderr = sys.stdout, sys.stderr
+    sys.stderr = SafeStream(stderr)
     try:
-        args = parser.parse_args(argv)
-    except SystemExit as exit_:
-        return EXIT_USAGE if exit_.code not in (0, None) else EXIT_OK
+        return _run(argv, debug)
+    finally:
+        sys.stdout, sys.stderr = stdout, stderr
+
+
+def _run(argv: list[str], debug: bool) -> int:
     try:
+        _register_extra_commands()
+        parser = build_parser()
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit as exit_:
+            return EXIT_USAGE if exit_.code not in (0, None) else EXIT_OK
+        if not (getattr(args, "json", False) or getattr(args, "format", None) == "json"):
+            sys.stdout = SafeStream(sys.stdout)  # human-readable text: pack strings cannot steer the terminal
         return args.function(args)
     except UnknownConcept as err:
         print(f"kg: {err}", file=sys.stderr)
@@ -379,11 +420,23 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         sys.stderr.close()  # the reader went away (| head): not an error worth reporting
         return EXIT_OK
-    except OSError as err:
-        print(f"kg: {err.strerror or err}: {err.filename or ''}".rstrip(": "), file=sys.stderr)
-        return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+    except MemoryError:
+        print("kg: out of memory; the pack or the question is too large for this machine", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as err:
+        if debug:
+            traceback.print_exc()
+        print(f"kg: {err.strerror or err}: {err.filename or ''}".rstrip(": "), file=sys.stderr)
+        return EXIT_USAGE
+    except Exception as err:  # noqa: BLE001 - the one top-level guard: a bug is one line, not a traceback
+        if debug:
+            traceback.print_exc()
+        detail = str(err).splitlines()[0][:200] if str(err) else ""
+        print(f"kg: internal error ({type(err).__name__}{': ' + detail if detail else ''}); "
+              "please report it (--debug shows the traceback)", file=sys.stderr)
+        return EXIT_USAGE
 
 
 __all__ = ["main", "build_parser", "CODES"]

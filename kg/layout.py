@@ -13,7 +13,6 @@ for neighbourhoods.
 from __future__ import annotations
 
 import math
-from collections import deque
 from typing import TYPE_CHECKING, Iterable
 
 from .schema import EDGE_TYPES
@@ -44,36 +43,10 @@ def neighbourhood(pack: "Pack", focus: str, depth: int = 1, *, types: Iterable[s
     >>> neighbourhood(load_pack(), "focal-loss", 1, types=["solves"])
     ['focal-loss', 'class-imbalance']
     """
-    graph = pack.graph
-    allowed = set(types) if types is not None else set(EDGE_TYPES)
-    kind_set = set(kinds) if kinds is not None else None
-    chapter_set = set(chapters) if chapters is not None else None
+    from .queries import neighbourhood_layers
 
-    def admitted(node: str) -> bool:
-        data = graph.nodes[node]
-        if kind_set is not None and data.get("kind") not in kind_set:
-            return False
-        return chapter_set is None or chapter(data.get("section")) in chapter_set
-
-    seen = {focus}
-    order = [focus]
-    frontier = [focus]
-    for _ in range(max(0, int(depth))):
-        found: set[str] = set()
-        for node in frontier:
-            for other, keyed in graph._succ[node].items():
-                if other not in seen and any(t in allowed for t in keyed):
-                    found.add(other)
-            for other, keyed in graph._pred[node].items():
-                if other not in seen and any(t in allowed for t in keyed):
-                    found.add(other)
-        layer = sorted((n for n in found if admitted(n)), key=pack.order_key)
-        seen.update(layer)
-        order.extend(layer)
-        frontier = layer
-        if not frontier:
-            break
-    return order
+    layers = neighbourhood_layers(pack, focus, depth, types=types, kinds=kinds, chapters=chapters)
+    return [node for layer in layers for node in layer]
 
 
 def cap_nodes(nodes: list[str], cap: int = MAX_NODES, focus: str | None = None) -> list[str]:
@@ -94,7 +67,7 @@ def view_edges(pack: "Pack", nodes: Iterable[str], types: Iterable[str] | None =
     graph = pack.graph
     edges = []
     for source in sorted(keep):
-        for target, keyed in sorted(graph._succ[source].items()):
+        for target, keyed in sorted(graph.succ[source].items()):
             if target in keep:
                 edges.extend((source, edge_type, target) for edge_type in sorted(keyed) if edge_type in allowed)
     return edges
@@ -153,20 +126,23 @@ def radial_positions(pack: "Pack", nodes: list[str], focus: str, *, ring: float 
     keep = list(dict.fromkeys(nodes))
     if focus not in keep:
         return layered_positions(pack, keep)
-    inside = set(keep)
-    graph = pack.graph
-    distance = {focus: 0}
-    angle = {focus: 0.0}
+    import networkx as nx
+
+    # Rings by distance inside the view; a node's parent is its first neighbour, in guide order, one ring in.
+    inside = pack.graph.subgraph(keep).to_undirected(as_view=True)
+    distance: dict[str, int] = {}
     parent: dict[str, str] = {}
-    queue = deque([focus])
-    while queue:
-        node = queue.popleft()
-        neighbours = {n for n in graph._succ[node] if n in inside} | {n for n in graph._pred[node] if n in inside}
-        for other in sorted(neighbours, key=pack.order_key):
-            if other not in distance:
-                distance[other] = distance[node] + 1
+    angle = {focus: 0.0}
+    previous: list[str] = []
+    for level, layer in enumerate(nx.bfs_layers(inside, [focus])):
+        layer.sort(key=pack.order_key)
+        this_ring = set(layer)
+        for node in layer:
+            distance[node] = level
+        for node in previous:
+            for other in sorted((n for n in inside[node] if n in this_ring and n not in parent), key=pack.order_key):
                 parent[other] = node
-                queue.append(other)
+        previous = layer
     far = max(distance.values()) + 1
     for node in keep:
         distance.setdefault(node, far)

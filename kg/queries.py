@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import TYPE_CHECKING, Iterable
 
 import networkx as nx
@@ -55,13 +56,19 @@ def why(pack: "Pack", edge: Edge, lang: str = "en") -> str:
     return (data.get("why_zh") if lang == "zh" else None) or data.get("why", "")
 
 
+#: Edges of a step's why-chain kept and shown by default; :func:`why_chain` with ``full=True`` gives them all.
+WHY_SHORT = 3
+
+
 @dataclass
 class Step:
     id: str
     minutes: int
-    #: the chain of written edges from this concept up to a target that pulled it in (empty for a target)
+    #: the first edges (at most :data:`WHY_SHORT`) of the chain of written edges from this concept up to
+    #: a target that pulled it in (empty for a target); ``reason_length`` is the whole chain's length
     reason: list[Edge] = field(default_factory=list)
     is_target: bool = False
+    reason_length: int = 0
 
 
 @dataclass
@@ -69,10 +76,34 @@ class Plan:
     targets: list[str]
     known: list[str]
     steps: list[Step]
+    #: concept -> the written edge that pulled it into the plan (its why-chain's first link)
+    pulled_by: dict[str, Edge] = field(default_factory=dict, repr=False)
 
     @property
     def total_minutes(self) -> int:
         return sum(step.minutes for step in self.steps)
+
+
+def why_chain(plan: Plan, node: str, full: bool = False) -> list[Edge]:
+    """Why ``node`` is in ``plan``: written edges from it up to a target, the first :data:`WHY_SHORT` unless ``full``.
+
+    The chain is followed link by link from ``plan.pulled_by`` (one edge stored per concept), so a
+    plan of a 10,000-concept chain holds 10,000 edges, not 50 million.
+
+    >>> from kg import load_pack
+    >>> plan = study_order(load_pack(), ["focal-loss"])
+    >>> why_chain(plan, "loss-function", full=True)
+    [('cross-entropy-loss', 'requires', 'loss-function'), ('focal-loss', 'variant-of', 'cross-entropy-loss')]
+    >>> why_chain(plan, "focal-loss")
+    []
+    """
+    chain_: list[Edge] = []
+    current = node
+    while current in plan.pulled_by and (full or len(chain_) < WHY_SHORT):
+        edge = plan.pulled_by[current]
+        chain_.append(edge)
+        current = edge[2] if edge[0] == current else edge[0]
+    return chain_
 
 
 def study_order(pack: "Pack", targets: Iterable[str], known: Iterable[str] = ()) -> Plan:
@@ -105,7 +136,7 @@ def study_order(pack: "Pack", targets: Iterable[str], known: Iterable[str] = ())
             queue.append(target)
     while queue:
         node = queue.popleft()
-        for before in sorted(study._pred[node], key=pack.order_key):
+        for before in sorted(study.pred[node], key=pack.order_key):
             if before not in reached_by and before not in known_ids:
                 reached_by[before] = (node, before)
                 queue.append(before)
@@ -118,17 +149,22 @@ def study_order(pack: "Pack", targets: Iterable[str], known: Iterable[str] = ())
         from .errors import PackError
 
         raise PackError("the study order needed here has a cycle, so it has no first step; run 'kg check' to see it") from None
-    steps = []
-    for node in ordered:
-        chain = []
-        current = node
-        while reached_by[current] is not None:
-            after, _ = reached_by[current]
-            chain.append(min(study.edges[current, after]["via"]))
-            current = after
-        minutes = pack.graph.nodes[node].get("minutes", DEFAULT_MINUTES)
-        steps.append(Step(node, minutes, chain, node in target_set))
-    return Plan(target_ids, sorted(known_ids), steps)
+    # Each concept's why-chain is its own first link plus the chain of the concept it pulled it in for:
+    # computed once per concept in BFS order, keeping WHY_SHORT links and the length.
+    pulled_by: dict[str, Edge] = {}
+    short: dict[str, list[Edge]] = {}
+    length: dict[str, int] = {}
+    for node, reached in reached_by.items():  # insertion order is BFS order: a concept's "after" comes first
+        if reached is None:
+            short[node], length[node] = [], 0
+            continue
+        after, _ = reached
+        edge = pulled_by[node] = min(study.edges[node, after]["via"])
+        short[node] = [edge, *short[after][: WHY_SHORT - 1]]
+        length[node] = 1 + length[after]
+    steps = [Step(node, pack.graph.nodes[node].get("minutes", DEFAULT_MINUTES), short[node], node in target_set, length[node])
+             for node in ordered]
+    return Plan(target_ids, sorted(known_ids), steps, pulled_by)
 
 
 def fringe(pack: "Pack", known: Iterable[str]) -> list[str]:
@@ -142,7 +178,7 @@ def fringe(pack: "Pack", known: Iterable[str]) -> list[str]:
     """
     known_ids = {pack.resolve(k) for k in known}
     study = pack.study
-    result = [node for node in study if node not in known_ids and all(p in known_ids for p in study._pred[node])]
+    result = [node for node in study if node not in known_ids and all(p in known_ids for p in study.pred[node])]
     return sorted(result, key=pack.order_key)
 
 
@@ -151,6 +187,74 @@ RELATION_GROUPS: list[tuple[str, str, str]] = [
     (edge_type, direction, EDGE_TYPES[edge_type]["forward_en" if direction == "out" else "inverse_en"])
     for edge_type in ("solves", "causes", "variant-of", "used-in", "requires") for direction in ("out", "in")
 ]
+
+#: Most relations :func:`related` returns by default; a hub with 20,000 relations lists this many and says how many more.
+MAX_RELATIONS = 500
+#: Most connections :func:`connect` lists, whatever is asked: a grid has exponentially many shortest paths.
+MAX_PATHS = 100
+#: Most steps the enumeration of shortest paths may take (each step adds one node to a partial path).
+MAX_PATH_WORK = 200_000
+
+
+class Capped(list):
+    """A list cut at a cap. ``total`` is how many items there were in all; ``more`` how many were left out.
+
+    >>> items = Capped([1, 2], total=5)
+    >>> items, items.more, items.capped
+    ([1, 2], 3, True)
+    """
+
+    def __init__(self, items: Iterable = (), *, total: int | None = None):
+        super().__init__(items)
+        self.total = len(self) if total is None else total
+
+    @property
+    def more(self) -> int:
+        return max(0, self.total - len(self))
+
+    @property
+    def capped(self) -> bool:
+        return self.more > 0
+
+
+def neighbourhood_layers(pack: "Pack", focus: str, depth: int = 1, *, types: Iterable[str] | None = None,
+                         kinds: Iterable[str] | None = None, chapters: Iterable[str] | None = None) -> list[list[str]]:
+    """The focus, then the concepts at 1, 2, ... ``depth`` edges from it (either direction), each layer in guide order.
+
+    The one definition of a neighbourhood: ``nx.bfs_layers`` over a view of the graph that keeps only
+    edges of ``types`` and concepts of ``kinds`` whose guide chapter is in ``chapters`` (``None``: no
+    filter; the focus is always kept), with edge direction ignored.
+
+    Examples
+    --------
+    >>> from kg import load_pack
+    >>> neighbourhood_layers(load_pack(), "focal-loss", 1, types=["solves"])
+    [['focal-loss'], ['class-imbalance']]
+    """
+    from itertools import islice
+
+    graph = pack.graph
+    allowed = set(types) if types is not None else None
+    kind_set = set(kinds) if kinds is not None else None
+    chapter_set = set(chapters) if chapters is not None else None
+    view = graph
+    if kind_set is not None or chapter_set is not None:
+        nodes = graph.nodes
+
+        def admitted(node: str) -> bool:
+            if node == focus:
+                return True
+            data = nodes[node]
+            if kind_set is not None and data.get("kind") not in kind_set:
+                return False
+            return chapter_set is None or (data.get("section") or "").split(".", 1)[0] in chapter_set
+
+        view = nx.subgraph_view(view, filter_node=admitted)
+    if allowed is not None and allowed != set(EDGE_TYPES):
+        view = nx.subgraph_view(view, filter_edge=lambda u, v, edge_type: edge_type in allowed)
+    undirected = view.to_undirected(as_view=True)
+    layers = islice(nx.bfs_layers(undirected, [focus]), max(0, int(depth)) + 1)
+    return [sorted(layer, key=pack.order_key) for layer in layers]
 
 
 @dataclass
@@ -162,8 +266,13 @@ class Relation:
     why: str
 
 
-def related(pack: "Pack", name: str, *, types: Iterable[str] | None = None, depth: int = 1) -> list[Relation]:
+def related(pack: "Pack", name: str, *, types: Iterable[str] | None = None, depth: int = 1,
+            limit: int | None = MAX_RELATIONS) -> Capped:
     """Concepts within ``depth`` edges of a concept (either direction), each with the edge that reached it.
+
+    Every edge between the concept and a neighbour is listed; a farther concept is listed once, with
+    the edge from the first (in guide order) concept of the layer before it. At most ``limit``
+    relations (``None``: all); the result's ``more`` says how many were left out.
 
     Examples
     --------
@@ -171,37 +280,40 @@ def related(pack: "Pack", name: str, *, types: Iterable[str] | None = None, dept
     >>> pack = load_pack()
     >>> [r.neighbour for r in related(pack, "focal loss", types=["solves"])]
     ['class-imbalance']
+    >>> related(pack, "neural network", limit=2).more > 0
+    True
     """
     start = pack.resolve(name)
     allowed = set(types) if types else set(EDGE_TYPES)
     graph = pack.graph
-    seen = {start}
-    frontier = [start]
+    layers = neighbourhood_layers(pack, start, max(1, depth), types=allowed)
     relations: list[Relation] = []
-    for distance in range(1, max(1, depth) + 1):
-        next_frontier = []
-        for node in frontier:
-            found = []
-            for target, keyed in graph._succ[node].items():
-                for edge_type in keyed:
-                    if edge_type in allowed:
-                        found.append((target, (node, edge_type, target), "out"))
-            for source, keyed in graph._pred[node].items():
-                for edge_type in keyed:
-                    if edge_type in allowed:
-                        found.append((source, (source, edge_type, node), "in"))
-            found.sort(key=lambda item: (pack.order_key(item[0]), item[1][1]))
-            for neighbour, edge, direction in found:
-                if neighbour in seen and not (distance == 1 and neighbour != start):
-                    continue
-                if neighbour == start:
-                    continue
-                if neighbour not in seen:
-                    seen.add(neighbour)
-                    next_frontier.append(neighbour)
-                relations.append(Relation(neighbour, edge, direction, distance, graph.edges[edge[0], edge[2], edge[1]].get("why", "")))
-        frontier = next_frontier
-    return relations
+    total = 0
+
+    def add(neighbour: str, edge: Edge, direction: str, distance: int) -> None:
+        nonlocal total
+        total += 1
+        if limit is None or len(relations) < limit:
+            source, edge_type, target = edge
+            relations.append(Relation(neighbour, edge, direction, distance, graph.edges[source, target, edge_type].get("why", "")))
+
+    def edges_between(node: str, other: str) -> list[tuple[Edge, str]]:
+        found = [((node, t, other), "out") for t in graph.succ[node].get(other, ()) if t in allowed]
+        found += [((other, t, node), "in") for t in graph.pred[node].get(other, ()) if t in allowed]
+        return sorted(found, key=lambda item: item[0][1])
+
+    for neighbour in layers[1] if len(layers) > 1 else []:
+        for edge, direction in edges_between(start, neighbour):
+            add(neighbour, edge, direction, 1)
+    for distance in range(2, len(layers)):
+        waiting = set(layers[distance])
+        for node in layers[distance - 1]:
+            reached = [n for n in chain(graph.succ[node], graph.pred[node]) if n in waiting]
+            for neighbour in sorted(set(reached), key=pack.order_key):
+                edge, direction = edges_between(node, neighbour)[0]
+                add(neighbour, edge, direction, distance)
+                waiting.discard(neighbour)
+    return Capped(relations, total=total)
 
 
 def group_relations(relations: list[Relation], lang: str = "en") -> list[tuple[str, list[Relation]]]:
@@ -216,10 +328,13 @@ def group_relations(relations: list[Relation], lang: str = "en") -> list[tuple[s
     return groups
 
 
-def connect(pack: "Pack", a: str, b: str, *, max_paths: int = 5) -> list[list[Edge]]:
+def connect(pack: "Pack", a: str, b: str, *, max_paths: int = 5) -> Capped:
     """The shortest connections between two concepts over edges in either direction.
 
-    Each path is a list of written edges from ``a`` towards ``b``; an empty list if they are not connected.
+    Each path is a list of written edges from ``a`` towards ``b``; an empty list if they are not
+    connected. Paths come in guide order of their concepts, at most ``max_paths`` (and never more
+    than :data:`MAX_PATHS`); the result is :class:`Capped`: ``capped`` is true when more shortest
+    paths exist than are listed. Nothing is recursive, so a chain of any length is fine.
 
     Examples
     --------
@@ -227,36 +342,80 @@ def connect(pack: "Pack", a: str, b: str, *, max_paths: int = 5) -> list[list[Ed
     >>> paths = connect(load_pack(), "relu", "vanishing gradient")
     >>> paths[0]
     [('relu', 'solves', 'vanishing-gradient')]
+    >>> paths.capped
+    False
     """
     start, goal = pack.resolve(a), pack.resolve(b)
-    if start == goal:
-        return []
+    wanted = max(0, min(int(max_paths), MAX_PATHS))
+    if start == goal or wanted == 0:
+        return Capped()
     graph = pack.graph
+    succ, pred = graph.succ, graph.pred
 
     def neighbours(node):
-        return list(graph._succ[node]) + list(graph._pred[node])
+        return chain(succ[node], pred[node])
 
     # Bidirectional BFS, layer by layer, keeping every parent so that all shortest paths can be listed.
     parents_a: dict[str, list[str]] = {start: []}
     parents_b: dict[str, list[str]] = {goal: []}
     frontier_a, frontier_b = [start], [goal]
-    meeting: set[str] = set()
+    meeting: list[str] = []
     while frontier_a and frontier_b and not meeting:
         if len(frontier_a) <= len(frontier_b):
             frontier_a = _expand(frontier_a, parents_a, neighbours)
-            meeting = {n for n in frontier_a if n in parents_b}
+            meeting = [n for n in frontier_a if n in parents_b]
         else:
             frontier_b = _expand(frontier_b, parents_b, neighbours)
-            meeting = {n for n in frontier_b if n in parents_a}
+            meeting = [n for n in frontier_b if n in parents_a]
+    if not meeting:
+        return Capped()
+    # Every shortest path runs start ... meeting node ... goal. Walk it forwards, depth first, children in
+    # guide order, so paths come out already sorted; only nodes that lead to a meeting node are entered,
+    # so every step extends a path that will be completed: the work is at most paths x length.
+    on_a_side = set(meeting)
+    queue = list(meeting)
+    children: dict[str, list[str]] = {}
+    while queue:
+        node = queue.pop()
+        for parent in parents_a[node]:
+            children.setdefault(parent, []).append(node)
+            if parent not in on_a_side:
+                on_a_side.add(parent)
+                queue.append(parent)
+    meeting_set = set(meeting)
+    key = pack.order_key
+
+    def successors(node: str) -> list[str]:
+        nexts = parents_b[node] if node in meeting_set or node not in children else children[node]
+        return sorted(set(nexts), key=key)
+
     paths: list[list[str]] = []
-    for middle in sorted(meeting, key=pack.order_key):
-        for left in _walks(middle, parents_a, max_paths):
-            for right in _walks(middle, parents_b, max_paths):
-                paths.append(list(reversed(left)) + right[1:])
-                if len(paths) >= max_paths * 4:
-                    break
-    unique = sorted({tuple(p) for p in paths}, key=lambda p: [pack.order_key(n) for n in p])[:max_paths]
-    return [[_edge_between(pack, u, v) for u, v in zip(path, path[1:])] for path in unique]
+    more = False
+    work = 0
+    stack = [iter([start])]
+    path: list[str] = []
+    while stack:
+        node = next(stack[-1], None)
+        if node is None:
+            stack.pop()
+            if path:
+                path.pop()
+            continue
+        work += 1
+        path.append(node)
+        if node == goal:
+            if len(paths) == wanted:
+                more = True
+                break
+            paths.append(list(path))
+            path.pop()
+            continue
+        if work > MAX_PATH_WORK:
+            more = True
+            break
+        stack.append(iter(successors(node)))
+    result = [[_edge_between(pack, u, v) for u, v in zip(nodes, nodes[1:])] for nodes in paths]
+    return Capped(result, total=len(result) + (1 if more else 0))
 
 
 def _expand(frontier, parents, neighbours):
@@ -271,22 +430,10 @@ def _expand(frontier, parents, neighbours):
     return list(next_layer)
 
 
-def _walks(node, parents, limit):
-    """Paths from node back to the BFS root, at most ``limit`` of them."""
-    if not parents[node]:
-        return [[node]]
-    walks = []
-    for parent in sorted(set(parents[node])):
-        for rest in _walks(parent, parents, limit):
-            walks.append([node] + rest)
-            if len(walks) >= limit:
-                return walks
-    return walks
-
-
 def _edge_between(pack: "Pack", u: str, v: str) -> Edge:
-    forward = [(u, t, v) for t in pack.graph._succ[u].get(v, {})]
-    backward = [(v, t, u) for t in pack.graph._succ[v].get(u, {})]
+    succ = pack.graph.succ
+    forward = [(u, t, v) for t in succ[u].get(v, {})]
+    backward = [(v, t, u) for t in succ[v].get(u, {})]
     return min(forward + backward)
 
 

@@ -54,6 +54,10 @@ PROMPTS: dict[tuple[str, str], dict[str, str]] = {
     ("causes", "inverse"): {"en": "Which problem can {x} cause?", "zh": "“{x}”可能导致以下哪个问题?"},
 }
 RECALL_SHARE = 4  # about one question in four is a written interview question
+#: Candidates tried per question asked before giving up: each try scans the pack for distractors, and on
+#: a star of 5,000 concepts of one kind none has any, so trying all 10,000 edges took over a minute.
+ATTEMPTS_PER_QUESTION = 5
+MIN_ATTEMPTS = 50
 
 
 @dataclass
@@ -122,31 +126,24 @@ def topic_nodes(pack: "Pack", topic: str | None) -> set[str]:
 
 def _neighbours(pack: "Pack", node: str) -> set[str]:
     graph = pack.graph
-    return set(graph._succ[node]) | set(graph._pred[node])
+    return set(graph.succ[node]) | set(graph.pred[node])
 
 
 def _correct_set(pack: "Pack", edge_type: str, direction: str, anchor: str) -> set[str]:
     """Every concept that would be a right answer to the question about ``anchor``."""
-    graph = pack.graph
-    if direction == "forward":  # answers are sources x with x -[type]-> anchor
-        answers = {u for u, keyed in graph._pred[anchor].items() if edge_type in keyed}
-    else:  # answers are targets y with anchor -[type]-> y
-        answers = {v for v, keyed in graph._succ[anchor].items() if edge_type in keyed}
-    if edge_type == "requires":
-        import networkx as nx
+    import networkx as nx
 
+    graph = pack.graph
+    if edge_type == "requires":
         # Anything learnt before it is arguably needed; anything learnt after it arguably needs it.
-        answers |= nx.ancestors(pack.study, anchor) if direction == "inverse" else nx.descendants(pack.study, anchor)
+        direct = graph.succ[anchor] if direction == "inverse" else graph.pred[anchor]
+        answers = {n for n, keyed in direct.items() if edge_type in keyed}
+        return answers | (nx.ancestors(pack.study, anchor) if direction == "inverse" else nx.descendants(pack.study, anchor))
+    only_this_type = nx.subgraph_view(graph, filter_edge=lambda u, v, key: key == edge_type)
     if edge_type in ("variant-of", "used-in"):  # chains: a variant of a variant is a variant
-        frontier = set(answers)
-        while frontier:
-            step = set()
-            for node in frontier:
-                nexts = graph._pred[node] if direction == "forward" else graph._succ[node]
-                step |= {n for n, keyed in nexts.items() if edge_type in keyed}
-            frontier = step - answers
-            answers |= frontier
-    return answers
+        return nx.ancestors(only_this_type, anchor) if direction == "forward" else nx.descendants(only_this_type, anchor)
+    # forward: answers are sources x with x -[type]-> anchor; inverse: targets y with anchor -[type]-> y
+    return set(only_this_type.pred[anchor] if direction == "forward" else only_this_type.succ[anchor])
 
 
 def distractors(pack: "Pack", edge_type: str, direction: str, anchor: str, answer: str, wanted: int = 3) -> list[str]:
@@ -238,11 +235,13 @@ def make_quiz(pack: "Pack", topic: str | None = None, count: int = 10, seed: int
     n_recall = min(len(recalls), count // RECALL_SHARE)
     choice: list[Question] = []
     used_edges: set[Edge] = set()
+    attempts = max(MIN_ATTEMPTS, ATTEMPTS_PER_QUESTION * count)
     for candidate in candidates:
-        if len(choice) >= count - n_recall:
+        if len(choice) >= count - n_recall or attempts <= 0:
             break
         if candidate[2] in used_edges:
             continue
+        attempts -= 1
         built = _build_choice(pack, rng, candidate, lang, options)
         if built:
             choice.append(built)
@@ -426,7 +425,9 @@ def cmd_quiz(args) -> int:
 
 def _arguments(command) -> None:
     command.add_argument("--topic", metavar="X", help="a concept (its study plan and neighbours), a section like 7 or 7.4, a kind or a tag")
-    command.add_argument("--count", type=int, default=10, help="how many questions (default 10)")
+    from .cli import positive
+
+    command.add_argument("--count", type=positive, default=10, help="how many questions (default 10)")
     command.add_argument("--seed", type=int, default=0, help="the same seed gives the same quiz")
     command.add_argument("--answers", metavar="1,3,y", help="answer non-interactively: option numbers, y/n for interview questions")
     command.add_argument("--review", metavar="FILE", help="add wrong answers to this JSON review list (right ones are removed)")

@@ -38,9 +38,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
-from .layout import (  # noqa: F401 (part of this module's interface: the app and tests use them from here)
-    MAX_NODES, cap_nodes, chapter, layered_positions, neighbourhood, positions_for, radial_positions, view_edges,
-)
+from .layout import MAX_NODES, cap_nodes, positions_for, view_edges
 from .queries import label as node_label
 from .schema import DEFAULT_MINUTES, EDGE_TYPES, KINDS, section_key
 
@@ -620,7 +618,6 @@ def render_html(pack: "Pack", nodes: Iterable[str], *, focus: str | None = None,
 
 
 __all__ = [
-    "COMPONENT_CSS", "COMPONENT_HTML", "EDGE_STYLES", "KIND_COLOURS", "MAX_NODES", "cap_nodes", "chapter",
-    "component_js", "graph_data", "layered_positions", "legend", "neighbourhood", "positions_for",
-    "radial_positions", "render_html", "script_json", "view_edges", "vis_network_js",
+    "COMPONENT_CSS", "COMPONENT_HTML", "EDGE_STYLES", "KIND_COLOURS",
+    "component_js", "graph_data", "legend", "render_html", "script_json", "vis_network_js",
 ]

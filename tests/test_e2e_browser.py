@@ -151,11 +151,11 @@ def small_pack(tmp_path_factory):
 
 
 def test_explore_click_plan_offline(browser, small_pack, tmp_path):
-    from kg import load_pack, render
+    from kg import layout, load_pack
     from kg.queries import study_order
 
     pack = load_pack(small_pack)
-    expected = render.neighbourhood(pack, "relu", 1)
+    expected = layout.neighbourhood(pack, "relu", 1)
     with streamlit_app(small_pack, tmp_path) as url:
         page = browser.new_page(viewport={"width": 1400, "height": 950})
         watch = Watch(page)
@@ -171,7 +171,7 @@ def test_explore_click_plan_offline(browser, small_pack, tmp_path):
         page.get_by_role("heading", name="Vanishing Gradient").first.wait_for(timeout=20_000)
         page.wait_for_function("() => location.search.includes('focus=vanishing-gradient')", timeout=10_000)
         assert page.evaluate("() => window.__sameDocument") is True
-        assert page.evaluate(COUNT) == len(render.neighbourhood(pack, "vanishing-gradient", 1))
+        assert page.evaluate(COUNT) == len(layout.neighbourhood(pack, "vanishing-gradient", 1))
 
         # the study plan tab lists the steps in study order
         page.goto(f"{url}/?tab=plan&plan=attention")
@@ -216,7 +216,7 @@ def test_screenshot_of_the_shipped_graph(browser, tmp_path):
 
 def test_hostile_pack_runs_no_script(browser, tmp_path):
     from kg import load_pack
-    from kg import render
+    from kg import layout
 
     folder = write_hostile_pack(tmp_path / "hostile")
     pack = load_pack(folder)
@@ -227,7 +227,7 @@ def test_hostile_pack_runs_no_script(browser, tmp_path):
             page.goto(url + "/" + query)
             page.locator('[data-testid="stTabs"]').first.wait_for(timeout=30_000)
             if "focus" in query:
-                wait_for_graph(page, len(render.neighbourhood(pack, "evil-one", 2)))
+                wait_for_graph(page, len(layout.neighbourhood(pack, "evil-one", 2)))
                 settle(page)
                 # hover every node so that every tooltip is built
                 for node in ("evil-one", "evil-two", "evil-three"):

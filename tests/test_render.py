@@ -15,7 +15,7 @@ import pytest
 from kgtest import HOSTILE, SMALL, Markup, write_hostile_pack, write_small_pack
 from kgtest import parse_html as parse
 
-from kg import load_pack, render
+from kg import layout, load_pack, render
 from kg.queries import study_order
 from kg.unpack import UnsafeArchive, ZipLimits, extract_zip
 
@@ -39,18 +39,18 @@ def hostile(tmp_path_factory):
 
 def test_neighbourhood_depth_and_filters(small):
     # nearest first, then guide order (section, name)
-    assert render.neighbourhood(small, "relu", 1) == ["relu", "neural-network", "vanishing-gradient", "leaky-relu"]
-    two = render.neighbourhood(small, "relu", 2)
+    assert layout.neighbourhood(small, "relu", 1) == ["relu", "neural-network", "vanishing-gradient", "leaky-relu"]
+    two = layout.neighbourhood(small, "relu", 2)
     assert two[:4] == ["relu", "neural-network", "vanishing-gradient", "leaky-relu"]
     assert set(two[4:]) == {"backpropagation", "attention"}
-    assert render.neighbourhood(small, "relu", 1, types=["solves"]) == ["relu", "vanishing-gradient"]
-    assert render.neighbourhood(small, "relu", 1, kinds=["problem"]) == ["relu", "vanishing-gradient"]
-    assert render.neighbourhood(small, "relu", 2, chapters=["1"]) == ["relu", "neural-network", "vanishing-gradient",
+    assert layout.neighbourhood(small, "relu", 1, types=["solves"]) == ["relu", "vanishing-gradient"]
+    assert layout.neighbourhood(small, "relu", 1, kinds=["problem"]) == ["relu", "vanishing-gradient"]
+    assert layout.neighbourhood(small, "relu", 2, chapters=["1"]) == ["relu", "neural-network", "vanishing-gradient",
                                                                       "leaky-relu", "backpropagation"]
 
 
 def test_graph_data_has_only_the_allowed_attributes(small):
-    data = render.graph_data(small, render.neighbourhood(small, "relu", 1), focus="relu", lang="en")
+    data = render.graph_data(small, layout.neighbourhood(small, "relu", 1), focus="relu", lang="en")
     assert {n["id"] for n in data["nodes"]} == {"relu", "leaky-relu", "neural-network", "vanishing-gradient"}
     assert all(set(n) == NODE_KEYS for n in data["nodes"])
     assert all(set(e) == EDGE_KEYS for e in data["edges"])
@@ -106,20 +106,20 @@ def test_language_changes_labels_tooltips_and_legend(small):
 
 def test_layered_layout_follows_study_order_and_is_deterministic(small):
     plan = [s.id for s in study_order(small, ["attention"]).steps]
-    first = render.layered_positions(small, plan)
-    assert first == render.layered_positions(small, list(reversed(plan)))
+    first = layout.layered_positions(small, plan)
+    assert first == layout.layered_positions(small, list(reversed(plan)))
     for before, after in small.study.subgraph(plan).edges:
         assert first[before][0] < first[after][0], (before, after)
     assert len(set(first.values())) == len(plan)  # no two concepts on one spot
 
 
 def test_radial_layout_puts_the_focus_in_the_middle(small):
-    nodes = render.neighbourhood(small, "relu", 2)
-    positions = render.radial_positions(small, nodes, "relu")
+    nodes = layout.neighbourhood(small, "relu", 2)
+    positions = layout.radial_positions(small, nodes, "relu")
     assert positions["relu"] == (0.0, 0.0)
     radius = {n: (x * x + y * y) ** 0.5 for n, (x, y) in positions.items()}
     assert max(radius[n] for n in nodes[1:4]) < min(radius[n] for n in nodes[4:])
-    assert positions == render.radial_positions(small, list(reversed(nodes)), "relu")
+    assert positions == layout.radial_positions(small, list(reversed(nodes)), "relu")
 
 
 def test_cap_keeps_the_nearest_and_says_so(tmp_path):
@@ -127,14 +127,14 @@ def test_cap_keeps_the_nearest_and_says_so(tmp_path):
     lines += [f"- id: n{i}\n  name: N{i}\n  kind: concept\n  summary: S.\n  requires: [hub]\n" for i in range(400)]
     (tmp_path / "big.yaml").write_text("".join(lines))
     pack = load_pack(tmp_path)
-    nodes = render.neighbourhood(pack, "hub", 1)
+    nodes = layout.neighbourhood(pack, "hub", 1)
     data = render.graph_data(pack, nodes, focus="hub")
-    assert data["shown"] == len(data["nodes"]) == render.MAX_NODES and data["total"] == 401
+    assert data["shown"] == len(data["nodes"]) == layout.MAX_NODES and data["total"] == 401
     assert "300 of 401" in data["notice"]
     assert data["nodes"][0]["id"] == "hub" and data["focus"] == "hub"
     zh = render.graph_data(pack, nodes, focus="hub", lang="zh", cap=50)
     assert zh["shown"] == 50 and "401" in zh["notice"] and "上限 50" in zh["notice"]
-    assert render.cap_nodes(["a", "b", "c"], 2, focus="c") == ["c", "a"]
+    assert layout.cap_nodes(["a", "b", "c"], 2, focus="c") == ["c", "a"]
 
 
 def test_script_json_escapes_everything_that_could_end_the_block():
@@ -202,7 +202,7 @@ def test_component_script_is_a_module_with_a_default_export():
 
 def test_unknown_layout_is_refused(small):
     with pytest.raises(ValueError):
-        render.positions_for(small, ["relu"], layout="spiral")
+        layout.positions_for(small, ["relu"], layout="spiral")
 
 
 # --------------------------------------------------------------------------- zip uploads

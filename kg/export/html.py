@@ -14,7 +14,8 @@ if TYPE_CHECKING:
 
 def to_html(pack: "Pack", nodes: Iterable[str] | None = None, lang: str = "en",
             focus: str | None = None, plan: list[str] | None = None, **_options) -> str:
-    from ..render import MAX_NODES, render_html
+    from ..layout import MAX_NODES
+    from ..render import render_html
 
     chosen = list(sorted(pack.graph, key=pack.order_key) if nodes is None else nodes)
     focus_id = pack.resolve(focus) if focus else None

@@ -91,6 +91,7 @@ def plan_markdown(pack: "Pack", targets: list[str], known: list[str] | None = No
             lines.append(f"  - {'目标' if zh else 'target'}")
         else:
             chain = " → ".join(_sentence(pack, edge, lang) for edge in step.reason)
+            chain += " → …" if step.reason_length > len(step.reason) else ""
             lines.append(f"  - {'原因' if zh else 'because'}: {chain}")
             reason = why(pack, step.reason[0], lang) if step.reason else ""
             if reason:

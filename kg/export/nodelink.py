@@ -24,7 +24,7 @@ def node_link(pack: "Pack", nodes: Iterable[str] | None = None) -> dict:
         "nodes": [{"id": node, **graph.nodes[node]} for node in chosen],
         "links": [
             {"source": u, "target": v, "type": k, "why": d.get("why", ""), "why_zh": d.get("why_zh", "")}
-            for u in chosen for v, keyed in sorted(graph._succ[u].items()) if v in keep for k, d in sorted(keyed.items())
+            for u in chosen for v, keyed in sorted(graph.succ[u].items()) if v in keep for k, d in sorted(keyed.items())
         ],
     }
 

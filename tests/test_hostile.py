@@ -1,0 +1,216 @@
+"""Issue 15: small hostile packs (chains, stars, grids, complete DAGs) get capped or located answers.
+
+Each test builds the small version of a shape from :mod:`kg.hostile` and asserts the answer,
+never a time: the benchmark (``python -m kg.bench --hostile``) measures the full-size ones.
+"""
+from __future__ import annotations
+
+import json
+import os
+import stat
+import sys
+
+import pytest
+
+from kg import hostile, load_pack
+from kg.cli import main
+from kg.queries import MAX_PATHS, WHY_SHORT, connect, related, study_order, why_chain
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
+
+
+def pack_of(tmp_path, text, name="pack"):
+    return load_pack(hostile.write(tmp_path / name, text))
+
+
+def run(capsys, *argv):
+    code = main([str(part) for part in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+# ---------------------------------------------------------------- complexity: located, capped answers
+
+
+def test_redundant_requires_on_hub_and_root_finds_exactly_the_hubs_shortcuts(tmp_path):
+    pack = pack_of(tmp_path, hostile.hub_and_root(30))
+    assert not pack.errors
+    assert [p.code for p in pack.problems] == []  # hub requires each m, each m requires root: nothing implied
+    text = hostile.hub_and_root(30).replace("  requires: [m0, ", "  requires: [root, m0, ")
+    pack = pack_of(tmp_path, text, "with-shortcut")
+    redundant = [p for p in pack.problems if p.code == "redundant-requires"]
+    assert [p.message for p in redundant] == ["'hub' requires 'root' is already implied by other edges"]
+
+
+def test_redundant_requires_on_a_complete_dag_is_every_edge_but_the_chain(tmp_path):
+    n = 12
+    pack = pack_of(tmp_path, hostile.complete_dag(n))
+    redundant = {p.message for p in pack.problems if p.code == "redundant-requires"}
+    expected = {f"'d{i}' requires 'd{j}' is already implied by other edges" for i in range(n) for j in range(i - 1)}
+    assert redundant == expected
+
+
+def test_unknown_targets_are_each_located_and_suggestions_stay_bounded(tmp_path):
+    pack = pack_of(tmp_path, hostile.unknown_targets(300))
+    unknown = [p for p in pack.problems if p.code == "unknown-target"]
+    assert len(unknown) == 300 and len({p.line for p in unknown}) == 1  # a flow list: one line, every one located
+    assert all(p.path.endswith("pack.yaml") for p in unknown)
+
+
+def test_path_on_a_long_chain_is_iterative(tmp_path):
+    pack = pack_of(tmp_path, hostile.chain(3000))  # the old recursive walk overflowed at ~1000
+    paths = connect(pack, "c0", "c2999")
+    assert len(paths) == 1 and len(paths[0]) == 2999 and not paths.capped
+    assert paths[0][0] == ("c1", "requires", "c0")
+
+
+def test_path_on_a_grid_lists_at_most_the_cap_and_says_so(tmp_path, capsys):
+    folder = hostile.write(tmp_path / "grid", hostile.grid(12, 12))  # C(22, 11) = 705,432 shortest paths
+    paths = connect(load_pack(folder), "g-0-0", "g-11-11", max_paths=10_000)
+    assert len(paths) == MAX_PATHS and paths.capped
+    assert all(len(path) == 22 for path in paths)
+    assert paths == sorted(paths, key=lambda p: [e for e in p]) or len({tuple(p) for p in paths}) == MAX_PATHS
+    code, out, err = run(capsys, "path", "g-0-0", "g-11-11", "--max", "1000", "--graph", folder)
+    assert code == 0 and out.count("Connection ") == MAX_PATHS
+    assert f"--max is at most {MAX_PATHS}" in out
+
+
+def test_path_through_a_wide_bottleneck_stops_at_the_cap(tmp_path):
+    pack = pack_of(tmp_path, hostile.bottleneck(50, 2000))
+    paths = connect(pack, "a0", "b49", max_paths=3)
+    assert len(paths) == 3 and paths.capped
+    assert [len(p) for p in paths] == [100] * 3
+    assert [p[49][0] for p in paths] == ["m0", "m1", "m10"]  # guide order (here: by name) in the middle
+
+
+def test_path_on_a_complete_dag_is_the_one_edge(tmp_path):
+    pack = pack_of(tmp_path, hostile.complete_dag(40))
+    assert connect(pack, "d0", "d39") == [[("d39", "requires", "d0")]]
+
+
+def test_related_on_a_star_lists_the_cap_and_counts_the_rest(tmp_path, capsys):
+    folder = hostile.write(tmp_path / "star", hostile.star(700))
+    relations = related(load_pack(folder), "hub")
+    assert len(relations) == 500 and relations.total == 700 and relations.more == 200
+    code, out, err = run(capsys, "related", "hub", "--graph", folder)
+    assert code == 0 and "and 200 more relation(s)" in out
+
+
+def test_order_on_a_long_chain_keeps_why_chains_short(tmp_path, capsys):
+    folder = hostile.write(tmp_path / "chain", hostile.chain(2000))
+    plan = study_order(load_pack(folder), ["c1999"])
+    assert len(plan.steps) == 2000
+    assert len(plan.steps[0].reason) == WHY_SHORT and plan.steps[0].reason_length == 1999
+    full = why_chain(plan, "c0", full=True)
+    assert len(full) == 1999 and full[0] == ("c1", "requires", "c0") and full[-1] == ("c1999", "requires", "c1998")
+    code, out, err = run(capsys, "order", "c1999", "--graph", folder)
+    assert code == 0 and len(out) < 2000 * 200  # linear, not 2000 x 2000 edges
+    assert "because C1 requires C0 → C2 requires C1 → C3 requires C2 → …" in out
+    code, out, err = run(capsys, "order", "c1999", "--json", "--graph", folder)
+    steps = json.loads(out)["steps"]
+    assert max(len(s["reason"]) for s in steps) == WHY_SHORT and steps[0]["reason_length"] == 1999
+
+
+def test_quiz_on_a_star_without_distractors_stops_early(tmp_path, capsys):
+    folder = hostile.write(tmp_path / "star", hostile.star(300))
+    code, out, err = run(capsys, "quiz", "--count", "3", "--answers", "1,1,1", "--graph", folder)
+    assert code == 1 and "no questions" in err
+
+
+# ---------------------------------------------------------------- output that cannot lie
+
+
+SPOOF = '- id: evil\n  name: "Evil\\e[2K\\r0 error(s)\\u202e"\n  kind: concept\n  summary: "S\\x9b31m."\n  requires: [evil]\n'
+
+
+def test_terminal_output_shows_control_and_bidi_characters_escaped(tmp_path, capsys):
+    folder = hostile.write(tmp_path / "spoof", SPOOF)
+    for argv in (["show", "evil"], ["check"], ["search", "evil"], ["related", "evil"]):
+        code, out, err = run(capsys, *argv, "--graph", folder)
+        shown = out + err
+        assert "\x1b" not in shown and "\r" not in shown and "\u202e" not in shown and "\x9b" not in shown, argv
+    code, out, err = run(capsys, "show", "evil", "--graph", folder)
+    assert "Evil\\x1b[2K\\r0 error(s)\\u202e" in out
+
+
+def test_json_output_stays_exact(tmp_path, capsys):
+    folder = hostile.write(tmp_path / "spoof", SPOOF)
+    code, out, err = run(capsys, "show", "evil", "--json", "--graph", folder)
+    assert json.loads(out)["name"] == "Evil\x1b[2K\r0 error(s)\u202e"
+    assert json.loads(out)["summary"] == "S\x9b31m."
+
+
+# ---------------------------------------------------------------- nothing lost: special files
+
+
+GOOD = "- id: a\n  name: A\n  kind: concept\n  summary: S.\n- id: b\n  name: B\n  kind: concept\n  summary: S.\n  requires: [a]\n"
+
+
+def test_export_keeps_the_mode_of_an_existing_file(tmp_path, capsys):
+    folder = hostile.write(tmp_path / "pack", GOOD)
+    target = tmp_path / "out.json"
+    target.write_text("old")
+    target.chmod(0o600)
+    code, out, err = run(capsys, "export", "--format", "json", "-o", target, "--graph", folder)
+    assert code == 0 and stat.S_IMODE(target.stat().st_mode) == 0o600 and json.loads(target.read_text())
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+def test_export_writes_into_a_fifo_instead_of_replacing_it(tmp_path, capsys):
+    import threading
+
+    folder = hostile.write(tmp_path / "pack", GOOD)
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(open(fifo, "rb").read()))
+    reader.start()
+    code, out, err = run(capsys, "export", "--format", "csv", "-o", fifo, "--graph", folder)
+    reader.join(10)
+    assert code == 0 and stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert b"requires" in received[0]
+
+
+def test_export_refuses_a_device_and_a_folder_without_naming_a_temporary_file(tmp_path, capsys):
+    folder = hostile.write(tmp_path / "pack", GOOD)
+    code, out, err = run(capsys, "export", "--format", "json", "-o", "/dev/null", "--graph", folder)
+    assert code == 2 and "/dev/null is a device" in err
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    code, out, err = run(capsys, "export", "--format", "json", "-o", tmp_path, "--graph", folder)
+    assert code == 2 and "is a folder" in err and ".tmp" not in err
+
+
+def test_export_to_dev_stdout_writes_standard_output(tmp_path, capfd):
+    folder = hostile.write(tmp_path / "pack", GOOD)
+    code = main(["export", "--format", "csv", "-o", "/dev/stdout", "--graph", str(folder)])
+    out, err = capfd.readouterr()
+    assert code == 0 and "requires" in out
+
+
+def test_negative_counts_and_limits_are_usage_errors(tmp_path, capsys):
+    folder = hostile.write(tmp_path / "pack", GOOD)
+    for argv in (["quiz", "--count", "-5"], ["path", "a", "b", "--max", "0"], ["search", "a", "--limit", "-1"]):
+        code, out, err = run(capsys, *argv, "--graph", folder)
+        assert code == 2 and "less than 1" in err, argv
+
+
+# ---------------------------------------------------------------- one top-level guard
+
+
+def test_an_unexpected_error_is_one_line_and_exit_2(tmp_path, capsys, monkeypatch):
+    import kg.queries
+
+    folder = hostile.write(tmp_path / "pack", GOOD)
+
+    def broken(*args, **kwargs):
+        raise ValueError("something nobody expected\nsecond line")
+
+    monkeypatch.setattr(kg.queries, "stats", broken)
+    code, out, err = run(capsys, "stats", "--graph", folder)
+    assert code == 2 and err.count("\n") == 1 and "Traceback" not in err
+    assert "internal error (ValueError: something nobody expected)" in err
+    code, out, err = run(capsys, "--debug", "stats", "--graph", folder)
+    assert code == 2 and "Traceback" in err
