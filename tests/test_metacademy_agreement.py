@@ -18,30 +18,106 @@ import kg
 from kg import load_pack
 from kg.schema import TARGET_FIRST
 
-#: Metacademy tag -> our concept id, for concepts that mean the same thing (or, for a few
-#: marked "close", the same idea at the level our guide teaches it).
+#: Metacademy tag -> our concept id, for concepts that mean the same thing (or, for a few marked
+#: "close", the same idea at the level our graph teaches it). One-to-one; tags whose nearest concept
+#: of ours is a different idea (Metacademy's layer-wise "unsupervised pre-training" of deep belief
+#: nets is not our LLM pre-training; "generative vs discriminative" is a comparison, not our
+#: generative-model) are left out rather than forced.
 MAPPING: dict[str, str] = {
-    "backpropagation": "backpropagation",
+    # mathematics
+    "vectors": "vector",
+    "matrix_multiplication": "matrix-multiplication",
+    "eigenvalues_and_eigenvectors": "eigendecomposition",  # close: our entry covers eigenvalues and eigenvectors
+    "singular_value_decomposition": "svd",
+    "covariance_matrices": "covariance-matrix",
+    "gradient": "gradient",
+    "partial_derivatives": "partial-derivative",
+    "chain_rule": "chain-rule",
+    "taylor_approximations": "taylor-expansion",
+    "convex_functions": "convex-function",
+    "lagrange_multipliers": "lagrange-multiplier",
+    "jensens_inequality": "jensens-inequality",
+    "probability": "probability",
+    "bayes_rule": "bayes-theorem",
+    "expectation_and_variance": "expectation-and-variance",
+    "gaussian_distribution": "gaussian-distribution",
+    "entropy": "entropy",
+    "kl_divergence": "kl-divergence",
+    "mutual_information": "mutual-information",
+    "maximum_likelihood": "maximum-likelihood-estimation",
+    "map_parameter_estimation": "map-estimation",
+    "markov_chains": "markov-chain",
+    # optimisation
     "gradient_descent": "gradient-descent",
     "stochastic_gradient_descent": "sgd",
-    "gradient": "gradient",
-    "partial_derivatives": "derivative",  # close: our derivative covers partial derivatives
-    "chain_rule": "chain-rule",
-    "matrix_multiplication": "matrix-multiplication",
-    "probability": "probability-distribution",  # close: our entry point to probability
-    "maximum_likelihood": "maximum-likelihood-estimation",
+    "newtons_method_optimization": "newtons-method",
+    "limited_memory_bfgs": "l-bfgs",
+    # learning
     "loss_function": "loss-function",
     "generalization": "generalization",
-    "feed_forward_neural_nets": "multilayer-perceptron",
+    "regularization": "regularization",
+    "early_stopping": "early-stopping",
+    "weight_decay_neural_networks": "weight-decay",
+    "cross_validation": "cross-validation",
+    "bias_variance_decomposition": "bias-variance-tradeoff",
+    "curse_of_dimensionality": "curse-of-dimensionality",
+    "f_measure": "f1-score",
+    # classical models
+    "linear_regression": "linear-regression",
+    "ridge_regression": "ridge-regression",
+    "lasso": "lasso-regression",
+    "logistic_regression": "logistic-regression",
+    "multinomial_logistic_regression": "softmax-regression",
+    "perceptron": "perceptron",
+    "support_vector_machine": "svm",
+    "soft_margin_svm": "soft-margin",
+    "kernel_trick": "kernel-trick",
+    "k_nearest_neighbors": "k-nearest-neighbors",
+    "naive_bayes": "naive-bayes",
+    "fishers_linear_discriminant": "linear-discriminant-analysis",
+    "decision_trees": "decision-tree",
+    "bootstrap": "bootstrap-sampling",
+    "bagging": "bagging",
+    "random_forests": "random-forest",
+    "ada_boost": "adaboost",
+    "k_means": "k-means",
+    "mixture_of_gaussians": "gaussian-mixture-model",
+    "expectation_maximization": "em-algorithm",
+    "principal_component_analysis": "pca",
+    "hidden_markov_models": "hidden-markov-model",
+    "viterbi_algorithm": "viterbi-algorithm",
+    "conditional_random_fields": "conditional-random-field",
+    "latent_dirichlet_allocation": "latent-dirichlet-allocation",
+    "importance_sampling": "importance-sampling",
+    # neural networks
+    "feed_forward_neural_nets": "neural-network",
+    "backpropagation": "backpropagation",
+    "automatic_differentiation": "automatic-differentiation",
     "convolutional_nets": "cnn",
     "recurrent_neural_networks": "rnn",
-    "multinomial_logistic_regression": "softmax",  # close: softmax regression is multinomial logistic regression
-    "gaussian_distribution": "gaussian-noise",  # close: Gaussian noise is our Gaussian-distribution node
-    "markov_chains": "markov-chain",
+    # reinforcement learning
     "markov_decision_process": "markov-decision-process",
-    "generative_vs_discriminative": "generative-model",  # close
-    "unsupervised_pre_training": "pre-training",  # close: pre-training on unlabelled data, then fine-tuning
+    "bellman_equations": "bellman-equation",
+    "value_iteration": "value-iteration",
+    "policy_iteration": "policy-iteration",
 }
+
+
+#: Pairs (Metacademy's earlier tag, its later tag) where Metacademy's order is one defensible teaching
+#: choice and ours is another, with the reason. Only these are exempt from the contradiction check, and
+#: each must still be a pair Metacademy orders (so the list cannot outlive the data it answers).
+JUDGED_DIFFERENTLY: dict[tuple[str, str], str] = {
+    ("lasso", "regularization"): "Metacademy shows ridge and LASSO as examples before the general idea; "
+    "for deep learning we teach regularisation against overfitting first and the penalised regressions as instances.",
+    ("ridge_regression", "regularization"): "as for LASSO: the general idea first, the L2-penalised regression as an instance.",
+    ("mixture_of_gaussians", "expectation_maximization"): "Metacademy motivates EM by Gaussian mixtures; we teach EM as "
+    "maximum likelihood with latent variables and fit the mixture with it (both orders are standard).",
+}
+
+#: Of the pairs Metacademy orders among the mapped concepts, the share our study graph orders the
+#: same way (the rest are unordered in ours; none may be reversed, except the judged pairs above).
+#: Measured 2026-11-30 with these 70 concepts: 204 of 318 pairs (64%).
+MIN_AGREEMENT = 0.63
 
 
 def _pack_path() -> Path:
@@ -79,12 +155,15 @@ def study_graph(graph: nx.MultiDiGraph) -> nx.DiGraph:
     return order
 
 
-def contradictions(theirs: nx.DiGraph, ours: nx.DiGraph, mapping: dict[str, str]) -> list[str]:
+def contradictions(theirs: nx.DiGraph, ours: nx.DiGraph, mapping: dict[str, str],
+                   exempt: dict[tuple[str, str], str] | None = None) -> list[str]:
     """Mapped pairs where `theirs` puts X before Y but `ours` puts Y before X (both transitively)."""
     found = []
     for x_tag, x_id in sorted(mapping.items()):
         for y_tag in sorted(nx.descendants(theirs, x_tag) & mapping.keys()):
             y_id = mapping[y_tag]
+            if (x_tag, y_tag) in (exempt or {}):
+                continue
             if y_id != x_id and nx.has_path(ours, y_id, x_id):
                 path = " -> ".join(nx.shortest_path(ours, y_id, x_id))
                 found.append(f"Metacademy: {x_tag} before {y_tag}; ours: {path}")
@@ -97,7 +176,7 @@ def ours() -> nx.DiGraph:
 
 
 def test_the_mapping_is_substantial_and_one_to_one():
-    assert len(MAPPING) >= 12
+    assert len(MAPPING) >= 60
     assert len(set(MAPPING.values())) == len(MAPPING)
 
 
@@ -111,12 +190,34 @@ def test_every_mapped_concept_exists_in_both_graphs(metacademy, ours):
 def test_mapped_concepts_are_related_in_metacademy(metacademy):
     # The comparison means something only if Metacademy orders many of the mapped pairs.
     ordered = sum(len(nx.descendants(metacademy, tag) & MAPPING.keys()) for tag in MAPPING)
-    assert ordered >= 20
+    assert ordered >= 200
 
 
 def test_our_study_order_agrees_with_metacademy(metacademy, ours):
-    problems = contradictions(metacademy, ours, MAPPING)
+    problems = contradictions(metacademy, ours, MAPPING, JUDGED_DIFFERENTLY)
     assert not problems, "\n".join(problems)
+
+
+def agreement(theirs: nx.DiGraph, ours: nx.DiGraph, mapping: dict[str, str]) -> tuple[int, int]:
+    """(pairs ordered the same way by both, pairs `theirs` orders) over the mapped concepts."""
+    same = ordered = 0
+    for x_tag, x_id in mapping.items():
+        for y_tag in nx.descendants(theirs, x_tag) & mapping.keys():
+            ordered += 1
+            same += nx.has_path(ours, x_id, mapping[y_tag])
+    return same, ordered
+
+
+def test_we_order_most_of_what_metacademy_orders(metacademy, ours):
+    # Not contradicting is easy for a graph with few edges; a teacher's route also orders the pairs.
+    same, ordered = agreement(metacademy, ours, MAPPING)
+    assert same / ordered >= MIN_AGREEMENT, f"we order {same} of the {ordered} pairs Metacademy orders"
+
+
+def test_judged_differences_are_still_pairs_metacademy_orders(metacademy):
+    for (earlier, later), reason in JUDGED_DIFFERENTLY.items():
+        assert earlier in MAPPING and later in MAPPING and reason
+        assert later in nx.descendants(metacademy, earlier), (earlier, later)
 
 
 def test_the_check_detects_a_reversed_prerequisite():
@@ -128,3 +229,6 @@ def test_the_check_detects_a_reversed_prerequisite():
     mapping = {"chain_rule": "chain-rule", "backpropagation": "backpropagation"}
     assert contradictions(theirs, study_graph(reversed_ours), mapping)
     assert not contradictions(theirs, study_graph(agreeing_ours), mapping)
+    assert not contradictions(theirs, study_graph(reversed_ours), mapping, {("chain_rule", "backpropagation"): "judged"})
+    assert agreement(theirs, study_graph(agreeing_ours), mapping) == (1, 1)
+    assert agreement(theirs, study_graph(reversed_ours), mapping) == (0, 1)
