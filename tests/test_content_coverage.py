@@ -81,7 +81,7 @@ def test_every_section_of_the_guide_has_concepts(pack, sections):
 
 
 def test_the_pack_is_large_enough(pack):
-    assert pack.graph.number_of_nodes() >= 120
+    assert pack.graph.number_of_nodes() >= 500  # issue 12: the interview canon, not only the guide
 
 
 def test_every_concept_is_bilingual_and_connected(pack):
@@ -133,7 +133,7 @@ KEY_TERMS = [
     "条件扩散模型", "DALL·E", "Stable Diffusion", "图像生成", "文本到图像生成", "视频生成",
     # 11 GAN
     "生成对抗网络", "GAN", "生成器", "判别器", "对抗训练", "纳什均衡", "Nash equilibrium", "条件 GAN", "cGAN",
-    "CycleGAN", "风格转换", "超分辨率",
+    "CycleGAN", "风格迁移", "风格转换", "超分辨率",
     # 12 reinforcement learning
     "强化学习", "reinforcement learning", "智能体", "环境", "状态", "动作", "奖励", "策略", "policy",
     "累积奖励", "AlphaGo", "机器人控制", "资源管理", "推荐系统",
@@ -146,6 +146,65 @@ KEY_TERMS = [
     "问答系统", "文本分类", "情感分析", "代码生成", "内容创作",
     "计算资源需求高", "数据需求大", "模型偏见", "解释性差",
 ]
+
+
+#: The interview canon beyond the guide (issue 12), area by area, in English and in Chinese: if an area
+#: (or one of its named ideas) disappears from the graph, its terms stop resolving and the test fails.
+CANON_TERMS: dict[str, list[str]] = {
+    "training": [
+        "Xavier initialization", "Xavier 初始化", "He initialization", "He 初始化", "exploding gradient", "梯度爆炸",
+        "gradient clipping", "梯度裁剪", "layer normalization", "层归一化", "group normalization", "组归一化",
+        "instance normalization", "实例归一化", "L1 regularization", "L1 正则化", "L2 regularization", "L2 正则化",
+        "weight decay", "权重衰减", "label smoothing", "标签平滑", "batch size", "批大小", "warm-up", "学习率预热",
+        "mixed precision training", "混合精度训练", "hyperparameter optimization", "超参数搜索"],
+    "convolutional networks": [
+        "padding", "填充", "stride", "步幅", "kernel size", "卷积核大小", "receptive field", "1x1 convolution", "1×1 卷积",
+        "group convolution", "分组卷积", "depthwise separable convolution", "深度可分离卷积", "dilated convolution", "空洞卷积",
+        "transposed convolution", "转置卷积", "ZFNet", "NIN", "Network in Network", "GoogLeNet", "Inception network",
+        "DenseNet", "MobileNet", "ShuffleNet", "EfficientNet"],
+    "detection and segmentation": [
+        "IoU", "交并比", "anchor box", "锚框", "NMS", "非极大值抑制", "mAP", "平均精度均值", "R-CNN", "Fast R-CNN",
+        "Faster R-CNN", "YOLO", "SSD", "FPN", "特征金字塔网络", "semantic segmentation", "语义分割",
+        "instance segmentation", "实例分割", "FCN", "全卷积网络", "U-Net", "DeepLab", "Mask R-CNN"],
+    "sequences and language": [
+        "encoder-decoder", "编码器-解码器", "seq2seq", "序列到序列", "bidirectional RNN", "双向 RNN", "beam search", "束搜索",
+        "word2vec", "subword tokenization", "子词分词", "BPE", "字节对编码", "ELMo"],
+    "transfer learning": [
+        "transfer learning", "迁移学习", "layer freezing", "冻结层", "domain adaptation", "领域自适应",
+        "knowledge distillation", "知识蒸馏"],
+    "classical machine learning": [
+        "logistic regression", "逻辑回归", "SVM", "支持向量机", "kernel trick", "核技巧", "decision tree", "决策树",
+        "bagging", "boosting", "random forest", "随机森林", "naive Bayes", "朴素贝叶斯", "k-means", "K 均值",
+        "clustering", "聚类", "PCA", "主成分分析", "linear discriminant analysis", "线性判别分析", "EM algorithm",
+        "EM 算法", "bias-variance tradeoff", "偏差-方差权衡", "cross-validation", "交叉验证", "ROC curve", "ROC 曲线",
+        "AUC", "KL divergence", "KL 散度"],
+    "large language models": [
+        "KV cache", "KV 缓存", "multi-query attention", "多查询注意力", "grouped-query attention", "分组查询注意力",
+        "RoPE", "旋转位置编码", "FlashAttention", "mixture of experts", "混合专家模型", "SFT", "监督微调",
+        "instruction tuning", "指令微调", "DPO", "直接偏好优化", "RLHF", "RAG", "检索增强生成", "hallucination", "幻觉",
+        "GPTQ", "AWQ", "context window", "上下文窗口"],
+    "compression and deployment": [
+        "low-rank factorization", "低秩分解", "NAS", "神经架构搜索", "lightweight networks", "轻量化网络", "ONNX",
+        "TensorRT", "memory access cost", "内存访问代价"],
+}
+CANON = [(area, term) for area, terms in CANON_TERMS.items() for term in terms]
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def test_every_canon_area_is_named_in_both_languages():
+    for area, terms in CANON_TERMS.items():
+        chinese = [t for t in terms if HAN.search(t)]
+        assert len(chinese) >= 3 and len(terms) - len(chinese) >= 3, area
+    assert len({term for _, term in CANON}) == len(CANON)
+
+
+@pytest.mark.parametrize("area, term", CANON, ids=[f"{area}: {term}" for area, term in CANON])
+def test_canon_term_resolves(pack, area, term):
+    try:
+        node = pack.resolve(term)
+    except kg.UnknownConcept as exc:
+        pytest.fail(f"{area}: {term!r} names no concept: {exc}")
+    assert node in pack.graph
 
 
 def test_key_terms_list_is_substantial():

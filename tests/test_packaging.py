@@ -1,7 +1,9 @@
 """The shipped graph is found from an installed wheel as well as from a checkout."""
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -17,27 +19,34 @@ def test_checkout_finds_the_shipped_graph():
 
 
 def test_installed_wheel_carries_the_graph(tmp_path):
-    wheels, target = tmp_path / "wheels", tmp_path / "site"
-    build = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(wheels), str(ROOT)],
+    wheels, target, source = tmp_path / "wheels", tmp_path / "site", tmp_path / "source"
+    # Build from a clean copy: an in-tree build/ keeps copies of graph files since renamed or deleted,
+    # and setuptools would ship them beside the new ones (duplicate concepts, the old edges winning).
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".git", ".venv", "build", "*.egg-info", "__pycache__",
+                                                               ".pytest_cache", ".hypothesis"))
+    build = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(wheels), str(source)],
                            capture_output=True, text=True, cwd=tmp_path)
     assert build.returncode == 0, build.stderr
     (wheel,) = wheels.glob("kg-*.whl")
     install = subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
                              capture_output=True, text=True)
     assert install.returncode == 0, install.stderr
-    script = ("import kg, kg.d2l; p = kg.default_pack_path(); pack = kg.load_pack(p); print(p); print(len(pack.graph));"
+    # The installed wheel must carry the checkout's graph exactly, whatever its size: the same concepts,
+    # the same typed edges, the same curriculum assertions, the d2l page table and the header.
+    script = ("import json, kg, kg.d2l; p = kg.default_pack_path(); pack = kg.load_pack(p); print(p);"
+              "print(json.dumps(sorted(pack.graph))); print(json.dumps(sorted(map(list, pack.graph.edges(keys=True)))));"
               "print(len(pack.expectations)); print(len(kg.d2l.pages())); print(pack.section_name('0'))")
     env = {**os.environ, "PYTHONPATH": str(target), "KG_CACHE_DIR": str(tmp_path / "cache")}
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path, env=env)
     assert result.returncode == 0, result.stderr
-    location, count, expectations, pages, section = result.stdout.split("\n")[:5]
+    location, concepts, edges, expectations, pages, section = result.stdout.split("\n")[:6]
     assert Path(location) == target / "kg" / "graph"
-    shipped = kg.load_pack()
-    assert int(count) == len(shipped.graph)
-    # the curriculum assertions in graph/expectations/, the d2l page table and the header travel too
-    assert int(expectations) == len(shipped.expectations)
+    checkout = kg.load_pack(ROOT / "graph")
+    assert json.loads(concepts) == sorted(checkout.graph)
+    assert json.loads(edges) == sorted(map(list, checkout.graph.edges(keys=True)))
+    assert int(expectations) == len(checkout.expectations) > 0
     assert int(pages) == len(kg.d2l.pages()) > 200
-    assert section == shipped.section_name("0") != ""
+    assert section == checkout.section_name("0") != ""
 
 
 def test_ci_runs_the_readme_test_command_verbatim():
