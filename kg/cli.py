@@ -81,14 +81,15 @@ def cmd_check(args) -> int:
 
 
 def cmd_order(args) -> int:
-    from .queries import sentence, study_order
+    from .queries import locality, sentence, study_order, why_chain
 
     pack = _load(args)
     plan = study_order(pack, args.targets, _split(args.known))
     if args.json:
         print(json.dumps({"targets": plan.targets, "known": plan.known, "total_minutes": plan.total_minutes,
+                          "locality": round(locality(pack, plan), 3),
                           "steps": [{"id": s.id, "name": pack.graph.nodes[s.id].get("name"), "name_zh": pack.graph.nodes[s.id].get("name_zh"),
-                                     "minutes": s.minutes, "target": s.is_target, "reason": [list(e) for e in s.reason], "reason_length": s.reason_length}
+                                     "minutes": s.minutes, "target": s.is_target, "reason": [list(e) for e in why_chain(plan, s.id, full=True)], "reason_length": s.reason_length}
                                     for s in plan.steps]},
                          ensure_ascii=False, indent=2))
         return EXIT_OK
@@ -99,8 +100,9 @@ def cmd_order(args) -> int:
         if step.is_target:
             print("       target")
         else:
-            more = " → …" if step.reason_length > len(step.reason) else ""
-            print("       because " + " → ".join(sentence(pack, edge, args.lang) for edge in step.reason) + more)
+            shown = why_chain(plan, step.id, full=True) if args.why == "full" else step.reason[:2]  # direct reason + one link
+            more = " → …" if len(shown) < step.reason_length else ""
+            print("       because " + " → ".join(sentence(pack, edge, args.lang) for edge in shown) + more)
     return EXIT_OK
 
 
@@ -285,6 +287,60 @@ def cmd_audit(args) -> int:
     return EXIT_OK
 
 
+def cmd_compare(args) -> int:
+    from .compare import SIDE_RELATIONS, compare
+    from .queries import sentence
+    from .render import kind_name
+
+    pack = _load(args)
+    result = compare(pack, args.concepts)
+    if args.json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return EXIT_OK
+    zh = args.lang == "zh"
+    words = _COMPARE_WORDS["zh" if zh else "en"]
+    print(f"  {words['vs']}  ".join(_names(pack, side.id, args.lang) for side in result.sides))
+    for side in result.sides:
+        print(f"\n{_names(pack, side.id, args.lang)} [{kind_name(side.kind, args.lang)}]")
+        summary = (side.summary_zh if zh else "") or side.summary
+        print(f"  {summary}")
+        for edge_type in SIDE_RELATIONS:
+            targets = side.relations[edge_type]
+            if targets:
+                title = EDGE_TYPES[edge_type]["forward_zh" if zh else "forward_en"]
+                print(f"  {title}: " + ", ".join(_names(pack, t, args.lang) for t in targets))
+    print(f"\n{words['shared']}")
+    if result.common_parents:
+        print(f"  {words['parents']}: " + ", ".join(_names(pack, p, args.lang) for p in result.common_parents))
+    if result.closest_common_prerequisites:
+        print(f"  {words['prerequisites'].format(count=result.common_prerequisite_count)}: "
+              + ", ".join(_names(pack, p, args.lang) for p in result.closest_common_prerequisites))
+    if not result.common_parents and not result.common_prerequisite_count:
+        print(f"  {words['nothing']}")
+    if result.contrasts:
+        print(f"\n{words['differ']}")
+        for contrast in result.contrasts:
+            how = (contrast.how_zh if zh else "") or contrast.how
+            print(f"  {_names(pack, contrast.a, args.lang)} / {_names(pack, contrast.b, args.lang)}: {how}")
+    print(f"\n{words['connect']}")
+    for connection in result.connections:
+        if connection.path:
+            print("  " + "; ".join(sentence(pack, edge, args.lang) for edge in connection.path))
+        else:
+            print(f"  {words['unconnected'].format(a=_names(pack, connection.a, args.lang), b=_names(pack, connection.b, args.lang))}")
+    return EXIT_OK
+
+
+_COMPARE_WORDS = {
+    "en": {"vs": "vs", "shared": "What they share", "parents": "both are variants of",
+           "prerequisites": "closest shared prerequisites ({count} shared in all)", "nothing": "nothing in the graph",
+           "differ": "How they differ", "connect": "How they connect", "unconnected": "{a} and {b} are not connected"},
+    "zh": {"vs": "对比", "shared": "共同点", "parents": "都是以下概念的变体",
+           "prerequisites": "最接近的共同前置知识(共 {count} 个)", "nothing": "图中没有共同点",
+           "differ": "区别", "connect": "关联", "unconnected": "{a} 与 {b} 之间没有关联"},
+}
+
+
 def cmd_export(args) -> int:
     from .export import EXPORTERS, select_nodes
     from .fsutil import write_output
@@ -334,6 +390,8 @@ def build_parser() -> argparse.ArgumentParser:
     order = add("order", cmd_order, "Print what to study, in order, to reach the targets, with why each step is there.")
     order.add_argument("targets", nargs="+", metavar="TARGET", help="concept id, name, Chinese name or alias")
     order.add_argument("--known", action="append", metavar="A,B", help="concepts you already know (comma-separated, repeatable)")
+    order.add_argument("--why", choices=["short", "full"], default="short",
+                       help="'short': each step's direct reason and one further link; 'full': the whole chain up to the target")
 
     nxt = add("next", cmd_next, "List the concepts you can learn next: all their prerequisites are known.")
     nxt.add_argument("--known", action="append", metavar="A,B", help="concepts you already know")
@@ -360,6 +418,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     audit = add("audit", cmd_audit, "Audit every study plan: sizes (median, 90th percentile, largest) and the heaviest edges.")
     audit.add_argument("--top", type=int, default=15, help="how many largest plans and heaviest edges to list")
+
+    comp = add("compare", cmd_compare, "Compare two or three concepts: side by side, what they share, how they differ and connect.")
+    comp.add_argument("concepts", nargs="+", metavar="CONCEPT", help="two or three concept ids, names, Chinese names or aliases")
 
     export = add("export", cmd_export, "Export the pack, a focus neighbourhood or a study plan to a file format.")
     export.add_argument("--format", required=True, choices=sorted(EXPORTERS), help="output format")

@@ -91,6 +91,11 @@ CASES = [
     (["search", "zzqqxx"], 1),
     (["search", "<script>", "'", '"', "\\"], None),
     (["stats"], 0),
+    (["audit"], 2),  # c and d require each other: plans are undefined
+    (["compare", "a", "b"], 0),
+    (["compare", "a", "b", "Alpha"], 2),  # the same concept twice
+    (["compare", "a"], 2),
+    (["compare", "a", "nosuch"], 1),
     (["export", "--format", "json", "--focus", "nosuch"], 1),
     (["export", "--format", "json", "--plan", "c"], 2),
     (["quiz", "--count", "2", "--seed", "1", "--answers", "1,1"], None),
@@ -126,7 +131,8 @@ def test_every_command_is_covered():
 
 @pytest.mark.parametrize("name", ["missing", "empty", "file-not-yaml", "fifo-root"])
 @pytest.mark.parametrize("command", [["check"], ["order", "a"], ["next"], ["related", "a"], ["path", "a", "b"], ["show", "a"],
-                                     ["search", "a"], ["stats"], ["export", "--format", "json"], ["quiz", "--answers", "1"]])
+                                     ["search", "a"], ["stats"], ["export", "--format", "json"], ["quiz", "--answers", "1"],
+                                     ["audit"], ["compare", "a", "b"]])
 def test_commands_on_missing_or_empty_packs(capsys, tmp_path, empty, name, command):
     if name == "missing":
         graph = tmp_path / "does-not-exist"
@@ -147,7 +153,7 @@ def test_commands_on_missing_or_empty_packs(capsys, tmp_path, empty, name, comma
         assert code == (1 if name == "file-not-yaml" else 0)
     else:
         # nothing to find: naming a concept (or asking for a quiz or a search hit) is exit 1, listing nothing is 0
-        assert code == (0 if command[0] in ("next", "stats", "export") else 1)
+        assert code == (0 if command[0] in ("next", "stats", "export", "audit") else 1)
 
 
 @pytest.mark.parametrize("argv", [

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import os
 import textwrap
 from pathlib import Path
 
@@ -12,8 +11,9 @@ from kg import d2l, load_pack
 from kg.cli import main
 from kg.queries import study_order, why
 
+from kgtest import shared_path
+
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
 
 A_B = """\
 - id: sigmoid
@@ -158,12 +158,7 @@ def test_d2l_links_show_both_editions_only_where_they_exist(tmp_path, capsys, mo
 
 
 def _sections_jsonl() -> Path:
-    path = SHARED / "datasets" / "d2l" / "sections.jsonl"
-    if not path.is_file():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{path} is missing (CI must have shared/ beside the checkout)")
-        pytest.skip(f"{path} is not available")
-    return path
+    return shared_path("datasets", "d2l", "sections.jsonl")  # skips outside CI, fails under CI=true
 
 
 def test_shipped_d2l_table_is_the_one_built_from_sections_jsonl():

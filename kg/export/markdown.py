@@ -85,17 +85,24 @@ def plan_markdown(pack: "Pack", targets: list[str], known: list[str] | None = No
         lines.append("")
         lines.append(("已掌握" if zh else "Already known") + ": " + ", ".join(_name(pack, k, lang) for k in plan.known))
     lines.append("")
+    # A reason (why) explains the concept its edge is written on: attach it to that concept's step, not
+    # to the prerequisite the edge pulled in ("It is one particular activation function" belongs to ReLU).
+    explained: dict[str, list[tuple[str, str, str]]] = {}
+    for step in plan.steps:
+        if step.reason:
+            explained.setdefault(step.reason[0][0], []).append(step.reason[0])
     for step in plan.steps:
         lines.append(f"- [ ] **{_name(pack, step.id, lang)}** — {_minutes(step.minutes)}")
         if step.is_target:
             lines.append(f"  - {'目标' if zh else 'target'}")
         else:
-            chain = " → ".join(_sentence(pack, edge, lang) for edge in step.reason)
-            chain += " → …" if step.reason_length > len(step.reason) else ""
+            shown = step.reason[:2]  # the direct reason and one further link, as `kg order` prints by default
+            chain = " → ".join(_sentence(pack, edge, lang) for edge in shown) + (" → …" if step.reason_length > len(shown) else "")
             lines.append(f"  - {'原因' if zh else 'because'}: {chain}")
-            reason = why(pack, step.reason[0], lang) if step.reason else ""
+        for edge in explained.get(step.id, []):
+            reason = why(pack, edge, lang)
             if reason:
-                lines.append(f"  - {'说明' if zh else 'why'}: {escape(reason)}")
+                lines.append(f"  - {'说明' if zh else 'why'} ({_sentence(pack, edge, lang)}): {escape(reason)}")
     return "\n".join(lines) + "\n"
 
 
