@@ -87,7 +87,7 @@ def test_locality_counts_the_gap_to_the_first_step_that_needs_it():
 
 def test_order_why_short_and_full(capsys, shipped_pack):
     plan = study_order(shipped_pack, ["adam"])
-    long_chain = next(step for step in plan.steps if len(step.reason) > 2)
+    long_chain = next(step for step in plan.steps if step.reason_length > 2)
     assert main(["order", "adam"]) == 0
     short = capsys.readouterr().out
     assert main(["order", "adam", "--why", "full"]) == 0
@@ -96,7 +96,7 @@ def test_order_why_short_and_full(capsys, shipped_pack):
     assert main(["order", "adam", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     step = next(s for s in data["steps"] if s["id"] == long_chain.id)
-    assert len(step["reason"]) == len(long_chain.reason) and data["locality"] >= 1
+    assert len(step["reason"]) == long_chain.reason_length and data["locality"] >= 1
 
 
 def test_markdown_plan_attaches_each_reason_to_the_concept_it_explains():
