@@ -53,6 +53,8 @@ PROMPTS: dict[tuple[str, str], dict[str, str]] = {
     ("causes", "forward"): {"en": "Which of these causes {x}?", "zh": "以下哪一项会导致“{x}”?"},
     ("causes", "inverse"): {"en": "Which problem can {x} cause?", "zh": "“{x}”可能导致以下哪个问题?"},
 }
+#: The prompt of a question built from a ``contrasts`` entry; options name the two concepts A and B.
+CONTRAST_PROMPT = {"en": "How do A ({a}) and B ({b}) differ?", "zh": "A(“{a}”)与 B(“{b}”)有什么区别?"}
 RECALL_SHARE = 4  # about one question in four is a written interview question
 #: Candidates tried per question asked before giving up: each try scans the pack for distractors, and on
 #: a star of 5,000 concepts of one kind none has any, so trying all 10,000 edges took over a minute.
@@ -124,38 +126,97 @@ def topic_nodes(pack: "Pack", topic: str | None) -> set[str]:
     return {focus, *(s.id for s in study_order(pack, [focus]).steps), *(r.neighbour for r in related(pack, focus))}
 
 
+def topic_focus(pack: "Pack", topic: str | None) -> str | None:
+    """The concept a topic names, or None when it is a section, a kind, a tag or nothing (see :func:`topic_nodes`)."""
+    if not topic:
+        return None
+    text = topic.strip()
+    graph = pack.graph
+    if SECTION_PATTERN.match(text) and any(s and (s == text or s.startswith(text + ".")) for _, s in graph.nodes(data="section")):
+        return None
+    if text.lower() in KINDS:
+        return None
+    if any(tags and text.casefold() in {t.casefold() for t in tags} for _, tags in graph.nodes(data="tags")):
+        return None
+    return pack.resolve(text)
+
+
 def _neighbours(pack: "Pack", node: str) -> set[str]:
     graph = pack.graph
     return set(graph.succ[node]) | set(graph.pred[node])
 
 
+def variant_family(pack: "Pack", node: str) -> set[str]:
+    """``node``, everything it is a variant of and every variant of it, through chains of ``variant-of``.
+
+    Whatever is true of a concept is often true of its parent or its variants (Leaky ReLU, like ReLU, eases
+    vanishing gradients), so truth is judged between families, not single concepts.
+    """
+    import networkx as nx
+
+    variant = nx.subgraph_view(pack.graph, filter_edge=lambda u, v, key: key == "variant-of")
+    return {node} | nx.ancestors(variant, node) | nx.descendants(variant, node)
+
+
 def _correct_set(pack: "Pack", edge_type: str, direction: str, anchor: str) -> set[str]:
-    """Every concept that would be a right answer to the question about ``anchor``."""
+    """Every concept that could be a right answer to the question about ``anchor``, erring on the side of more.
+
+    * every concept in the variant family of a concept linked to the anchor's family by an edge of any
+      type, in either direction (not only the type asked about: "Which of these is used in X?" must not
+      offer something X requires);
+    * for ``requires``, everything before the anchor in study order (inverse) or after it (forward);
+    * for ``variant-of`` and ``used-in``, the whole chain (a variant of a variant is a variant).
+    """
     import networkx as nx
 
     graph = pack.graph
+    family = variant_family(pack, anchor)
+    linked = set()
+    for member in family:
+        linked |= _neighbours(pack, member)
+    answers = set(family)
+    for node in linked:
+        answers |= variant_family(pack, node)
     if edge_type == "requires":
-        # Anything learnt before it is arguably needed; anything learnt after it arguably needs it.
-        direct = graph.succ[anchor] if direction == "inverse" else graph.pred[anchor]
-        answers = {n for n, keyed in direct.items() if edge_type in keyed}
-        return answers | (nx.ancestors(pack.study, anchor) if direction == "inverse" else nx.descendants(pack.study, anchor))
-    only_this_type = nx.subgraph_view(graph, filter_edge=lambda u, v, key: key == edge_type)
-    if edge_type in ("variant-of", "used-in"):  # chains: a variant of a variant is a variant
-        return nx.ancestors(only_this_type, anchor) if direction == "forward" else nx.descendants(only_this_type, anchor)
-    # forward: answers are sources x with x -[type]-> anchor; inverse: targets y with anchor -[type]-> y
-    return set(only_this_type.pred[anchor] if direction == "forward" else only_this_type.succ[anchor])
+        answers |= nx.ancestors(pack.study, anchor) if direction == "inverse" else nx.descendants(pack.study, anchor)
+    if edge_type in ("variant-of", "used-in"):
+        only_this_type = nx.subgraph_view(graph, filter_edge=lambda u, v, key: key == edge_type)
+        answers |= nx.ancestors(only_this_type, anchor) if direction == "forward" else nx.descendants(only_this_type, anchor)
+    return answers
+
+
+#: Words too common in concept names to give an answer away ("Neural Network" and "Graph Neural Network").
+_COMMON_WORDS = frozenset({"the", "and", "for", "of", "a", "an", "in", "to", "with", "network", "networks", "model", "models",
+                           "learning", "function", "layer", "problem", "method", "algorithm", "based", "deep"})
+
+
+def name_words(pack: "Pack", node: str) -> set[str]:
+    """The telling words of a concept's English name (lowercase, at least three letters, not too common)."""
+    import re
+
+    name = pack.graph.nodes[node].get("name") or node
+    return {w for w in re.findall(r"[a-z0-9]+", name.lower()) if len(w) >= 3 and w not in _COMMON_WORDS}
 
 
 def distractors(pack: "Pack", edge_type: str, direction: str, anchor: str, answer: str, wanted: int = 3) -> list[str]:
     """Candidates that are certainly wrong, of the same kind as ``answer``, sorted.
 
-    Concepts two steps from the one asked about are left out too when enough remain, since a
-    neighbour's neighbour is often a defensible answer that the graph merely does not state.
+    Wrong means outside :func:`_correct_set`. Concepts two steps from the one asked about are left out too
+    when enough remain, since a neighbour's neighbour is often a defensible answer that the graph merely
+    does not state. When the answer's name gives it away (it shares a telling word with the concept asked
+    about, "CycleGAN is a variant of GAN"), only distractors sharing such a word are kept, so that none can
+    be ruled out by its name alone; and no distractor has the same displayed name as the answer.
     """
-    kind = pack.graph.nodes[answer].get("kind")
+    graph = pack.graph
+    kind = graph.nodes[answer].get("kind")
+    excluded = _correct_set(pack, edge_type, direction, anchor) | {anchor, answer}
+    answer_name = (graph.nodes[answer].get("name") or answer).casefold()
+    pool = [n for n, k in graph.nodes(data="kind") if k == kind and n not in excluded
+            and (graph.nodes[n].get("name") or n).casefold() != answer_name]
+    giveaway = name_words(pack, answer) & name_words(pack, anchor)
+    if giveaway:
+        pool = [n for n in pool if name_words(pack, n) & giveaway]
     near = _neighbours(pack, anchor)
-    excluded = _correct_set(pack, edge_type, direction, anchor) | near | {anchor, answer}
-    pool = [n for n, k in pack.graph.nodes(data="kind") if k == kind and n not in excluded]
     two_steps = set().union(*(_neighbours(pack, n) for n in near)) if near else set()
     far = [n for n in pool if n not in two_steps]
     return sorted(far if len(far) >= wanted else pool, key=pack.order_key)
@@ -175,14 +236,93 @@ def _choice_candidates(pack: "Pack", nodes: set[str], lang: str) -> list[tuple[s
     return found
 
 
+def _contrast_candidates(pack: "Pack", nodes: set[str]) -> list[tuple[str, str, Edge, str, str]]:
+    """One "how do A and B differ" candidate per written contrast touching the topic, sorted."""
+    return [(f"contrasts:{a}>{b}", "contrast", (a, "contrasts", b), a, b)
+            for a, b in sorted(getattr(pack, "contrast_where", {})) if a in nodes or b in nodes]
+
+
+def _mask(pack: "Pack", text: str, letters: dict[str, str]) -> str:
+    """``text`` with every name, Chinese name, alias and id of each concept in ``letters`` replaced by its letter."""
+    import re
+
+    spellings = []
+    for node, letter in letters.items():
+        data = pack.graph.nodes[node]
+        for name in {data.get("name"), data.get("name_zh"), node.replace("-", " "), *data.get("aliases", ())} - {None, ""}:
+            for form in {name, name.replace("ization", "isation"), name.replace("isation", "ization"),
+                         name.replace("ize", "ise"), name.replace("ise", "ize")}:
+                spellings.append((form, letter))
+    for form, letter in sorted(spellings, key=lambda item: -len(item[0])):
+        edge = r"(?<![A-Za-z0-9])" if form[:1].isascii() else ""
+        tail = r"(?:s|es)?(?![A-Za-z0-9])" if form[-1:].isascii() else ""
+        text = re.sub(edge + re.escape(form) + tail, letter, text, flags=re.IGNORECASE)
+    return text
+
+
+def _mentions(pack: "Pack", text: str, node: str) -> bool:
+    """Whether ``text`` still names ``node`` (after masking, a name left over would give the option away)."""
+    return _mask(pack, text, {node: "\x00"}) != text
+
+
+def contrast_distractor_pairs(pack: "Pack", a: str, b: str) -> list[tuple[str, str]]:
+    """Written contrasts whose texts cannot be true of the pair: no concept of theirs is in the variant family
+    of a or b, or linked by any edge to one of those families."""
+    near: set[str] = set()
+    for node in (a, b):
+        for member in variant_family(pack, node):
+            near |= {member} | _neighbours(pack, member)
+    return [(c, d) for c, d in sorted(pack.contrast_where) if c not in near and d not in near]
+
+
+def _build_contrast(pack: "Pack", rng: random.Random, candidate, lang: str, options: int) -> Question | None:
+    qid, _, edge, a, b = candidate
+    letters = {a: "A", b: "B"}
+
+    def text_of(c: str, d: str) -> str:
+        contrast = next(x for x in pack.contrasts(c) if x["to"] == d)
+        return (contrast.get("how_zh") if lang == "zh" else None) or contrast["how"]
+
+    right = _mask(pack, text_of(a, b), letters)
+    wrong: list[tuple[str, str, str]] = []
+    seen = {right}
+    pairs = contrast_distractor_pairs(pack, a, b)
+    rng.shuffle(pairs)
+    for c, d in pairs:
+        masked = _mask(pack, text_of(c, d), {c: "A", d: "B"})
+        if masked in seen or any(_mentions(pack, masked, n) for n in (a, b, c, d)):
+            continue  # a duplicate, or a name the masking missed would make it easy to rule out
+        seen.add(masked)
+        wrong.append((c, d, masked))
+        if len(wrong) == options - 1:
+            break
+    if len(wrong) < options - 1:
+        return None
+    entries = [(f"{c}>{d}", masked) for c, d, masked in wrong] + [(f"{a}>{b}", right)]
+    rng.shuffle(entries)
+    option_ids = [entry[0] for entry in entries]
+    return Question(id=qid, kind="choice", prompt=CONTRAST_PROMPT[lang].format(a=label(pack, a, lang), b=label(pack, b, lang)),
+                    options=[entry[1] for entry in entries], option_ids=option_ids, answer=option_ids.index(f"{a}>{b}"),
+                    answer_text=right, explanation=text_of(a, b), concept=a, edge=edge, lang=lang)
+
+
 def _build_choice(pack: "Pack", rng: random.Random, candidate, lang: str, options: int) -> Question | None:
     from .queries import sentence, why
 
     qid, direction, edge, anchor, answer = candidate
+    if direction == "contrast":
+        return _build_contrast(pack, rng, candidate, lang, options)
     pool = distractors(pack, edge[1], direction, anchor, answer, options - 1)
-    if len(pool) < 2:
-        return None
-    wrong = rng.sample(pool, min(options - 1, len(pool)))
+    rng.shuffle(pool)
+    wrong, shown = [], {label(pack, answer, lang).casefold()}
+    for node in pool:  # two options must never read the same
+        if label(pack, node, lang).casefold() not in shown:
+            shown.add(label(pack, node, lang).casefold())
+            wrong.append(node)
+            if len(wrong) == options - 1:
+                break
+    if len(wrong) < options - 1:
+        return None  # always the full number of options, or no question
     option_ids = wrong + [answer]
     rng.shuffle(option_ids)
     reason = why(pack, edge, lang)
@@ -216,7 +356,7 @@ def make_quiz(pack: "Pack", topic: str | None = None, count: int = 10, seed: int
     rng = random.Random(seed)
     wanted = list(dict.fromkeys(ids)) if ids is not None else None
     nodes = set(pack.graph) if wanted is not None else topic_nodes(pack, topic)
-    candidates = _choice_candidates(pack, nodes, lang)
+    candidates = _choice_candidates(pack, nodes, lang) + _contrast_candidates(pack, nodes)
     recalls = _recall_questions(pack, nodes, lang) if recall or wanted is not None else []
     if wanted is not None:
         by_id = {c[0]: c for c in candidates}
@@ -249,6 +389,14 @@ def make_quiz(pack: "Pack", topic: str | None = None, count: int = 10, seed: int
     n_recall = min(len(recalls), count - len(choice))
     quiz = choice + recalls[:n_recall]
     rng.shuffle(quiz)
+    focus = topic_focus(pack, topic)
+    if focus is not None:
+        # A quiz on a concept asks about that concept first: its written interview questions, then the
+        # graph's questions about it, then the rest of its neighbourhood.
+        own = [q for q in recalls if q.concept == focus]
+        rest = [q for q in quiz if q.id not in {o.id for o in own}]
+        rest.sort(key=lambda q: q.concept != focus)  # stable: the shuffled order is kept within each group
+        quiz = (own + rest)[:count]
     return quiz
 
 

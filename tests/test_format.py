@@ -285,3 +285,19 @@ def test_an_expectations_file_holds_only_expect(tmp_path):
     pack = load_pack(folder)
     assert len(pack.expectations) == 1
     assert [(Path(p.path).name, p.line, p.code) for p in pack.problems] == [("x.yaml", 3, "expect-failed")]
+
+
+def test_markdown_sheets_and_anki_notes_carry_both_d2l_editions(tmp_path):
+    from kg.export.anki import FIELDS, build_deck
+    from kg.export.markdown import sheet_markdown
+
+    text = A_B.replace("  causes:\n", "  d2l: [chapter_convolutional-modern/resnet.html]\n  causes:\n", 1)
+    pack = load_pack(write(tmp_path, "a.yaml", text))
+    sheet = sheet_markdown(pack, ["sigmoid"])
+    assert "[Residual Networks (ResNet) and ResNeXt](<https://d2l.ai/chapter_convolutional-modern/resnet.html>)" in sheet
+    assert "(<https://zh.d2l.ai/chapter_convolutional-modern/resnet.html>)" in sheet
+    assert sheet_markdown(pack, ["sigmoid"], lang="zh").index("zh.d2l.ai") < sheet_markdown(pack, ["sigmoid"], lang="zh").index("//d2l.ai")
+    (note,) = [n for n in build_deck(pack).notes if n.fields[0] == "sigmoid"]
+    reading = dict(zip(FIELDS, note.fields))["Reading"]
+    assert '<a href="https://d2l.ai/chapter_convolutional-modern/resnet.html">' in reading and "zh.d2l.ai" in reading
+    assert dict(zip(FIELDS, [n for n in build_deck(pack).notes if n.fields[0] == "relu"][0].fields))["Reading"] == ""

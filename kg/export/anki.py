@@ -4,7 +4,8 @@ Front: the English and Chinese names. Back: both summaries, the key relations (w
 the interview questions. Re-importing a newer export updates the cards instead of duplicating
 them: the model id and deck id are fixed numbers and each note's guid is derived from the
 concept id alone. Anki renders fields as HTML, so every piece of pack text is HTML-escaped;
-the only markup is the fixed ``<ul>/<li>/<b>/<br>`` this module writes. Tags: ``kind::<kind>``,
+the only markup is the fixed ``<ul>/<li>/<b>/<br>`` this module writes, and ``<a>`` links to d2l.ai /
+zh.d2l.ai pages (the Reading field) built from checked page keys. Tags: ``kind::<kind>``,
 ``section::<section>`` and the concept's own tags (spaces turned into ``_``).
 """
 from __future__ import annotations
@@ -24,7 +25,8 @@ if TYPE_CHECKING:
 MODEL_ID = 1742016101
 DECK_ID_BASE = 1 << 30
 MODEL_NAME = "kg concept (bilingual)"
-FIELDS = ["Id", "Order", "Name", "NameZh", "Kind", "Section", "Summary", "SummaryZh", "Relations", "Questions"]
+#: Fields are only ever appended (Reading came last), so a deck exported before imports into the same note type.
+FIELDS = ["Id", "Order", "Name", "NameZh", "Kind", "Section", "Summary", "SummaryZh", "Relations", "Questions", "Reading"]
 MAX_RELATIONS = 12
 
 FRONT = """<div class="kind">{{Kind}}{{#Section}} · §{{Section}}{{/Section}}</div>
@@ -35,7 +37,8 @@ BACK = """{{FrontSide}}
 <div class="summary">{{Summary}}</div>
 {{#SummaryZh}}<div class="summary zh">{{SummaryZh}}</div>{{/SummaryZh}}
 {{#Relations}}<h4>Relations</h4>{{Relations}}{{/Relations}}
-{{#Questions}}<h4>Interview questions</h4>{{Questions}}{{/Questions}}"""
+{{#Questions}}<h4>Interview questions</h4>{{Questions}}{{/Questions}}
+{{#Reading}}<h4>Dive into Deep Learning · 动手学深度学习</h4>{{Reading}}{{/Reading}}"""
 CSS = """.card { font-family: -apple-system, "Segoe UI", "Noto Sans CJK SC", sans-serif; font-size: 18px; text-align: left; }
 .name { font-size: 26px; font-weight: bold; text-align: center; }
 .zh { color: #555; }
@@ -89,6 +92,17 @@ def _questions(questions: list[dict]) -> str:
     return "<ul>" + "".join(items) + "</ul>"
 
 
+def _reading(data: dict) -> str:
+    """The concept's d2l pages, a link per edition that has the page (URLs built from fixed bases and checked keys)."""
+    from ..d2l import concept_links
+
+    items = []
+    for link in concept_links(data):
+        parts = [f'<a href="{html.escape(link[lang])}">{html.escape(link[f"title_{lang}"])}</a>' for lang in ("en", "zh") if lang in link]
+        items.append("<li>" + " · ".join(parts) + "</li>")
+    return "<ul>" + "".join(items) + "</ul>" if items else ""
+
+
 def study_sequence(pack: "Pack", nodes: Iterable[str]) -> list[str]:
     """The chosen concepts in study order (prerequisites first, guide order on ties)."""
     import networkx as nx
@@ -122,7 +136,7 @@ def build_deck(pack: "Pack", nodes: Iterable[str] | None = None, lang: str = "en
             html.escape(data.get("name") or node), html.escape(data.get("name_zh") or ""),
             html.escape(data.get("kind") or ""), html.escape(data.get("section") or ""),
             html.escape(data.get("summary") or ""), html.escape(data.get("summary_zh") or ""),
-            _relations(pack, node, lang), _questions(data.get("questions") or []),
+            _relations(pack, node, lang), _questions(data.get("questions") or []), _reading(data),
         ]
         deck.add_note(genanki.Note(model=model, fields=fields, tags=list(dict.fromkeys(tags)),
                                    guid=genanki.guid_for("kg-concept", node), due=position))

@@ -108,6 +108,7 @@ def plan_markdown(pack: "Pack", targets: list[str], known: list[str] | None = No
 
 def sheet_markdown(pack: "Pack", nodes: Iterable[str], lang: str = "en") -> str:
     """One section per concept: names, kind, summaries, relations with why, questions, references."""
+    from ..d2l import concept_links
     from ..queries import group_relations, related, why
 
     zh = lang == "zh"
@@ -146,6 +147,13 @@ def sheet_markdown(pack: "Pack", nodes: Iterable[str], lang: str = "en") -> str:
                 a = (question.get("a_zh") if zh else None) or question.get("a", "")
                 lines.append(f"- **Q:** {escape(q)}")
                 lines.append(f"  **A:** {escape(a)}")
+            lines.append("")
+        reading = concept_links(data)
+        if reading:
+            lines.extend([f"### {'动手学深度学习' if zh else 'Dive into Deep Learning'}", ""])
+            for link in reading:
+                editions = ("zh", "en") if zh else ("en", "zh")
+                lines.append("- " + " · ".join(f"[{escape(link[f'title_{e}'])}]({safe_url(link[e])})" for e in editions if e in link))
             lines.append("")
         refs = data.get("refs") or []
         if refs:
