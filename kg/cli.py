@@ -89,7 +89,8 @@ def cmd_order(args) -> int:
         print(json.dumps({"targets": plan.targets, "known": plan.known, "total_minutes": plan.total_minutes,
                           "locality": round(locality(pack, plan), 3),
                           "steps": [{"id": s.id, "name": pack.graph.nodes[s.id].get("name"), "name_zh": pack.graph.nodes[s.id].get("name_zh"),
-                                     "minutes": s.minutes, "target": s.is_target, "reason": [list(e) for e in why_chain(plan, s.id, full=True)], "reason_length": s.reason_length}
+                                     "minutes": s.minutes, "target": s.is_target, "reason": [list(e) for e in (why_chain(plan, s.id, full=True) if args.why == "full" else s.reason)],
+                                     "reason_length": s.reason_length, "pulled_by": list(plan.pulled_by[s.id]) if s.id in plan.pulled_by else None}
                                     for s in plan.steps]},
                          ensure_ascii=False, indent=2))
         return EXIT_OK

@@ -9,7 +9,7 @@ import yaml
 
 import kg
 from kg.cli import main
-from kg.quiz import (PROMPTS, Question, distractors, grade, load_review, make_quiz, parse_response, run_quiz, save_review,
+from kg.quiz import (CONTRAST_PROMPT, PROMPTS, Question, distractors, grade, load_review, make_quiz, parse_response, run_quiz, save_review,
                      score, topic_nodes)
 
 
@@ -109,9 +109,11 @@ def test_topic_limits_questions(pack):
 
 def test_chinese_quiz(pack):
     quiz = make_quiz(pack, count=8, seed=5, lang="zh", recall=False)
-    templates = {v["zh"].split("{x}")[0] for v in PROMPTS.values()}
+    templates = {v["zh"].split("{x}")[0] for v in PROMPTS.values()} | {CONTRAST_PROMPT["zh"].split("{a}")[0]}
     for question in quiz:
         assert any(question.prompt.startswith(t) for t in templates)
+        if question.edge[1] == "contrasts":
+            continue  # its options are texts, checked in test_quiz_truth
         right = question.option_ids[question.answer]
         assert question.answer_text == (pack.graph.nodes[right].get("name_zh") or pack.graph.nodes[right]["name"])
 

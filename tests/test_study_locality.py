@@ -93,10 +93,19 @@ def test_order_why_short_and_full(capsys, shipped_pack):
     assert main(["order", "adam", "--why", "full"]) == 0
     full = capsys.readouterr().out
     assert "→ …" in short and "→ …" not in full and len(full) > len(short)
-    assert main(["order", "adam", "--json"]) == 0
+    assert main(["order", "adam", "--json", "--why", "full"]) == 0
     data = json.loads(capsys.readouterr().out)
     step = next(s for s in data["steps"] if s["id"] == long_chain.id)
     assert len(step["reason"]) == long_chain.reason_length and data["locality"] >= 1
+    # without --why full, the chain stays whole through each step's first link (linear in the plan's size)
+    assert main(["order", "adam", "--json"]) == 0
+    steps = {s["id"]: s for s in json.loads(capsys.readouterr().out)["steps"]}
+    chain, current = [], long_chain.id
+    while steps[current]["pulled_by"]:
+        edge = steps[current]["pulled_by"]
+        chain.append(edge)
+        current = edge[2] if edge[0] == current else edge[0]
+    assert len(chain) == long_chain.reason_length
 
 
 def test_markdown_plan_attaches_each_reason_to_the_concept_it_explains():
