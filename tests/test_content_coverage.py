@@ -160,7 +160,7 @@ CANON_TERMS: dict[str, list[str]] = {
     "convolutional networks": [
         "padding", "填充", "stride", "步幅", "kernel size", "卷积核大小", "receptive field", "1x1 convolution", "1×1 卷积",
         "group convolution", "分组卷积", "depthwise separable convolution", "深度可分离卷积", "dilated convolution", "空洞卷积",
-        "transposed convolution", "转置卷积", "ZFNet", "NIN", "Network in Network", "GoogLeNet", "Inception network",
+        "transposed convolution", "转置卷积", "ZFNet", "NIN", "Network in Network", "GoogLeNet", "Inception module", "Inception 块",
         "DenseNet", "MobileNet", "ShuffleNet", "EfficientNet"],
     "detection and segmentation": [
         "IoU", "交并比", "anchor box", "锚框", "NMS", "非极大值抑制", "mAP", "平均精度均值", "R-CNN", "Fast R-CNN",
