@@ -33,7 +33,9 @@ from .fsutil import atomic_write
 from .perf import gc_paused
 from .pack import Limits, Pack, default_pack_path, find_pack_files, load_pack
 
-_MAGIC = b"kg-pack-cache-v2\n"
+#: Bumped whenever the pickled Pack changes shape (v3: expectations, contrast_where), so an entry written by
+#: an older kg is rebuilt instead of read back without the new fields.
+_MAGIC = b"kg-pack-cache-v3\n"
 _HEAD = struct.Struct("<32sIQ")  # fingerprint (sha256), crc32 of payload, payload length
 
 
