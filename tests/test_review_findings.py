@@ -476,9 +476,11 @@ def test_review_3_the_transformer_plan_has_layer_norm_and_no_batch_norm(pack):
 
 
 def test_review_3_the_resnet_plan_has_vgg_and_degradation(pack):
+    """(Where SGD sits relative to the residual connection is the order's locality choice, not an edge:
+    SGD is not a prerequisite of a skip connection, so no edge is written to force it earlier.)"""
     resnet = plan(pack, "resnet")
     assert "degradation-problem" in resnet and "vgg" in resnet
-    assert resnet.index("sgd") < resnet.index("residual-connection")
+    assert resnet.index("vgg") < resnet.index("degradation-problem") < resnet.index("resnet")
 
 
 def test_review_3_the_llm_plan_teaches_pre_training_before_downstream_use(pack):
@@ -528,3 +530,36 @@ def test_no_interview_question_is_written_twice_on_two_concepts(graph):
             if a != b and wa and wb and len(wa & wb) / len(wa | wb) >= 0.6 and frozenset((a, b)) not in MIRRORED:
                 twice.append(f"{a}: {qa}\n  {b}: {qb}")
     assert not twice, "\n".join(twice)
+
+
+# -------------------------- the brief's route rules, over the whole graph (issue 11)
+
+def test_every_network_model_is_taught_with_its_training(pack, graph):
+    """Anything trained by gradient descent has the loss, gradient descent and backpropagation in its plan."""
+    needed = {"loss-function", "gradient-descent", "backpropagation"}
+    missing = []
+    for node, data in graph.nodes(data=True):
+        if data["kind"] in ("model", "architecture", "paradigm"):
+            before = nx.ancestors(pack.study, node)
+            if "neural-network" in before and not needed <= before:
+                missing.append(f"{node}: {sorted(needed - before)}")
+    assert not missing, "\n".join(missing)
+
+
+@pytest.mark.parametrize("algorithm, maths", [
+    ("svm", ["linear-algebra", "derivative", "lagrange-multiplier"]),
+    ("maximum-likelihood-estimation", ["derivative", "probability-distribution"]),
+    ("pca", ["eigendecomposition", "covariance-matrix"]),
+    ("logistic-regression", ["gradient-descent", "sigmoid", "maximum-likelihood-estimation"]),
+    ("k-means", ["vector-norm"]),
+    ("backpropagation", ["chain-rule", "partial-derivative"]),
+    ("attention-mechanism", ["matrix-multiplication", "softmax"]),
+    ("batch-normalization", ["expectation-and-variance"]),
+    ("kl-divergence", ["entropy"]),
+    ("xavier-initialization", ["expectation-and-variance"]),
+    ("newtons-method", ["hessian"]),
+    ("em-algorithm", ["maximum-likelihood-estimation", "bayes-theorem"]),
+])
+def test_algorithms_have_the_mathematics_they_use(pack, algorithm, maths):
+    before = nx.ancestors(pack.study, algorithm)
+    assert set(maths) <= before, sorted(set(maths) - before)

@@ -28,7 +28,7 @@ CASES = {
                              "before": [("transformer", "large-language-model"), ("pre-training", "fine-tuning"), ("language-model", "large-language-model")],
                              "not": ["rnn", "markov-decision-process", "batch-normalization"], "max_steps": 80},
     "resnet": {"needs": ["cnn", "residual-connection", "degradation-problem", "vgg", "batch-normalization", "image-classification"],
-               "before": [("convolutional-layer", "cnn"), ("cnn", "resnet"), ("residual-connection", "resnet"), ("vgg", "resnet"), ("sgd", "residual-connection")],
+               "before": [("convolutional-layer", "cnn"), ("cnn", "resnet"), ("residual-connection", "resnet"), ("vgg", "resnet"), ("degradation-problem", "resnet")],
                "not": ["transformer", "attention-mechanism"], "max_steps": 75},
     "adam": {"needs": ["momentum", "adaptive-learning-rate", "rmsprop", "sgd", "first-moment-estimate", "second-moment-estimate"],
              "before": [("gradient-descent", "sgd"), ("sgd", "momentum"), ("momentum", "adaptive-learning-rate"), ("adaptive-learning-rate", "rmsprop"), ("rmsprop", "adam")],
