@@ -38,7 +38,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
-from .layout import MAX_NODES, cap_nodes, positions_for, view_edges
+from .layout import MAX_NODES, cap_nodes, chapter, positions_for, view_edges
 from .queries import label as node_label
 from .schema import DEFAULT_MINUTES, EDGE_TYPES, KINDS, section_key
 

@@ -11,7 +11,7 @@ import os
 import pytest
 from kgtest import missing, require_module
 
-from kg import render
+from kg import layout, render
 from kg.layout import neighbourhood
 
 CHROMIUM = "/usr/bin/chromium"
@@ -86,13 +86,13 @@ def test_the_overview_is_one_labelled_cluster_per_chapter_and_opens_on_click(pag
     html = render.render_html(pack, list(pack.graph), layout="sections", cap=len(pack.graph), grouped=True,
                               hits=["relu"])
     _open(page, tmp_path, html)
-    chapters = {render.chapter(pack.graph.nodes[n].get("section")) for n in pack.graph}
+    chapters = {layout.chapter(pack.graph.nodes[n].get("section")) for n in pack.graph}
     state = page.evaluate("""() => {
       const net = window.kgNetwork, ids = net.body.nodeIndices;
       const clusters = ids.filter((id) => net.isCluster(id));
       return { clusters, labels: clusters.map((id) => net.body.nodes[id].options.label), visible: ids.length };
     }""")
-    relu_chapter = render.chapter(pack.graph.nodes["relu"].get("section"))
+    relu_chapter = layout.chapter(pack.graph.nodes["relu"].get("section"))
     # every chapter is one cluster, except the one holding the search hit, which starts open
     assert sorted(state["clusters"]) == sorted(f"group:{c}" for c in chapters if c != relu_chapter)
     name = pack.section_name("7", "en")
@@ -102,7 +102,7 @@ def test_the_overview_is_one_labelled_cluster_per_chapter_and_opens_on_click(pag
     page.evaluate("""() => { const net = window.kgNetwork;
       net.body.emitter.emit("click", { nodes: ["group:7"], edges: [] }); }""")
     after = page.evaluate("() => window.kgNetwork.body.nodeIndices.length")
-    in_seven = sum(1 for n in pack.graph if render.chapter(pack.graph.nodes[n].get("section")) == "7")
+    in_seven = sum(1 for n in pack.graph if layout.chapter(pack.graph.nodes[n].get("section")) == "7")
     assert after == state["visible"] - 1 + in_seven
 
 

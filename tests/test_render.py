@@ -68,7 +68,7 @@ def test_graph_data_has_only_the_allowed_attributes(small):
 
 def test_labels_of_the_focus_its_neighbours_and_hits_are_always_shown(shipped_pack):
     pack = shipped_pack
-    nodes = render.neighbourhood(pack, "focal-loss", 2)
+    nodes = layout.neighbourhood(pack, "focal-loss", 2)
     near = {"focal-loss"} | set(pack.graph.succ["focal-loss"]) | set(pack.graph.pred["focal-loss"])
     far = next(n for n in nodes if n not in near)
     data = render.graph_data(pack, nodes, focus="focal-loss", hits=[far])
@@ -83,12 +83,12 @@ def test_the_grouped_overview_has_one_named_group_per_chapter(shipped_pack):
     pack = shipped_pack
     data = render.graph_data(pack, list(pack.graph), layout="sections", cap=len(pack.graph), grouped=True,
                              hits=["relu"], lang="zh")
-    chapters = {render.chapter(pack.graph.nodes[n].get("section")) for n in pack.graph}
+    chapters = {layout.chapter(pack.graph.nodes[n].get("section")) for n in pack.graph}
     assert [g["id"] for g in data["groups"]] == sorted(chapters, key=lambda c: tuple(map(int, c.split("."))))
     seven = next(g for g in data["groups"] if g["id"] == "7")
     count = sum(1 for n in data["nodes"] if n["group"] == "7")
     assert seven["label"] == f"{pack.section_name('7', 'zh')} ({count})" and not seven["open"]
-    relu = next(g for g in data["groups"] if g["id"] == render.chapter(pack.graph.nodes["relu"]["section"]))
+    relu = next(g for g in data["groups"] if g["id"] == layout.chapter(pack.graph.nodes["relu"]["section"]))
     assert relu["hit"] and relu["open"]
     assert sum(g["hit"] for g in data["groups"]) == 1
 
