@@ -297,6 +297,8 @@ def test_markdown_sheets_and_anki_notes_carry_both_d2l_editions(tmp_path):
     assert "[Residual Networks (ResNet) and ResNeXt](<https://d2l.ai/chapter_convolutional-modern/resnet.html>)" in sheet
     assert "(<https://zh.d2l.ai/chapter_convolutional-modern/resnet.html>)" in sheet
     assert sheet_markdown(pack, ["sigmoid"], lang="zh").index("zh.d2l.ai") < sheet_markdown(pack, ["sigmoid"], lang="zh").index("//d2l.ai")
+    assert "### How it differs\n\n- vs ReLU (修正线性单元): ReLU is unbounded above" in sheet
+    assert "- 对比 修正线性单元 (ReLU): ReLU 上无界" in sheet_markdown(pack, ["sigmoid"], lang="zh")
     (note,) = [n for n in build_deck(pack).notes if n.fields[0] == "sigmoid"]
     reading = dict(zip(FIELDS, note.fields))["Reading"]
     assert '<a href="https://d2l.ai/chapter_convolutional-modern/resnet.html">' in reading and "zh.d2l.ai" in reading

@@ -139,6 +139,13 @@ def sheet_markdown(pack: "Pack", nodes: Iterable[str], lang: str = "en") -> str:
                     suffix = f" — {escape(reason)}" if reason else ""
                     lines.append(f"- {escape(title)}: {_name(pack, relation.neighbour, lang)}{suffix}")
             lines.append("")
+        contrasts = pack.contrasts(node)
+        if contrasts:
+            lines.extend([f"### {'区别' if zh else 'How it differs'}", ""])
+            for contrast in contrasts:
+                how = (contrast.get("how_zh") if zh else None) or contrast["how"]
+                lines.append(f"- {'对比' if zh else 'vs'} {_name(pack, contrast['to'], lang)}: {escape(how)}")
+            lines.append("")
         questions = data.get("questions") or []
         if questions:
             lines.extend([f"### {'面试题' if zh else 'Interview questions'}", ""])
