@@ -124,8 +124,9 @@ class Deck:
             outcome.suspects = self.suspects(concept, at)
             for suspect in outcome.suspects:
                 self.flags[suspect] = f"check: {concept} was missed"
-                if suspect in self.cards:
-                    self.cards[suspect].due = min(self.cards[suspect].due, at)
+                if suspect not in self.cards:  # known but never reviewed: it gets a card, due now
+                    self.cards[suspect] = Card(due=at)
+                self.cards[suspect].due = min(self.cards[suspect].due, at)
                 self.changed.add(suspect)
         return outcome
 

@@ -476,12 +476,13 @@ class Store:
         table = self._t["review_items"]
         items = [item for item in add if isinstance(item.get("id"), str)]
         gone = list(remove)
-        stamp = now()
+        start = datetime.now(timezone.utc)
         with self._connect(write=True) as connection:
             pid = self._profile_id(connection, profile, create=True)
             if gone:
                 connection.execute(delete(table).where(table.c.profile_id == pid, table.c.question.in_(gone)))
-            for item in items:
+            for offset, item in enumerate(items):
+                stamp = (start + timedelta(microseconds=offset)).isoformat(timespec="microseconds")  # keeps their order
                 _upsert(connection, table, {"profile_id": pid, "question": item["id"][:400],
                                             "item": json.dumps(item, ensure_ascii=False), "updated_at": stamp},
                         ["profile_id", "question"], ["item", "updated_at"])
