@@ -21,7 +21,8 @@ from kgtest import parse_html as collect
 import kg
 from kg.cli import main
 from kg.export import EXPORTERS, select_nodes
-from kg.export.anki import FIELDS, MODEL_ID, build_deck, study_sequence, to_anki
+from kg.export.anki import (FIELDS, MODEL_ID, QUESTION_FIELDS, QUESTION_MODEL_ID, REVERSE_MODEL_ID, ZH_NAME_MODEL_ID,
+                            build_deck, study_sequence, to_anki)
 from kg.export.csv import EDGE_COLUMNS, NODE_COLUMNS, to_csv, unguard
 from kg.export.dot import to_dot
 from kg.export.gexf import to_gexf
@@ -386,9 +387,10 @@ def test_anki_package_opens_as_an_anki_collection(pack, tmp_path):
 
     nodes = select_nodes(pack)
     db = _collection(to_anki(pack, nodes), tmp_path)
-    notes = db.execute("SELECT guid, mid, tags, flds FROM notes").fetchall()
+    notes = db.execute("SELECT guid, mid, tags, flds FROM notes WHERE mid = ?", (MODEL_ID,)).fetchall()
     assert len(notes) == len(nodes)
-    assert db.execute("SELECT count(*) FROM cards").fetchone()[0] == len(nodes)
+    written = sum(len(pack.graph.nodes[n].get("questions") or []) for n in nodes)
+    assert db.execute("SELECT count(*) FROM cards").fetchone()[0] == len(nodes) + written  # a card per question note too
     models = json.loads(db.execute("SELECT models FROM col").fetchone()[0])
     assert str(MODEL_ID) in models and [f["name"] for f in models[str(MODEL_ID)]["flds"]] == FIELDS
     decks = json.loads(db.execute("SELECT decks FROM col").fetchone()[0])
@@ -405,7 +407,7 @@ def test_anki_package_opens_as_an_anki_collection(pack, tmp_path):
             assert f"section::{data['section']}" in tags.split()
     assert set(by_id) == set(nodes)
     # Cards come due in study order: every prerequisite before what needs it.
-    due = dict(db.execute("SELECT n.flds, c.due FROM cards c JOIN notes n ON c.nid = n.id").fetchall())
+    due = dict(db.execute("SELECT n.flds, c.due FROM cards c JOIN notes n ON c.nid = n.id WHERE n.mid = ?", (MODEL_ID,)).fetchall())
     position = {fields.split("\x1f")[0]: number for fields, number in due.items()}
     for before, after in pack.study.edges:
         assert position[before] < position[after], (before, after)
@@ -443,7 +445,32 @@ def test_anki_hostile_fields_are_escaped(hostile, tmp_path):
 def test_anki_study_sequence_puts_prerequisites_first(pack):
     order = study_sequence(pack, select_nodes(pack, plan=["lstm"]))
     assert order.index("rnn") < order.index("lstm")
-    assert [n.fields[0] for n in build_deck(pack, order).notes] == order
+    assert [n.fields[0] for n in build_deck(pack, order).notes if n.model.model_id == MODEL_ID] == order
+
+
+def test_anki_one_note_per_interview_question_and_the_optional_name_cards(pack, tmp_path):
+    import genanki
+
+    nodes = select_nodes(pack, plan=["relu"])
+    db = _collection(to_anki(pack, nodes, anki_reverse=True, anki_zh_names=True), tmp_path)
+    by_model: dict[int, list] = {}
+    for guid, mid, tags, fields in db.execute("SELECT guid, mid, tags, flds FROM notes"):
+        by_model.setdefault(mid, []).append((guid, tags.split(), fields.split("\x1f")))
+    questions = by_model[QUESTION_MODEL_ID]
+    expected = [(n, i, q) for n in nodes for i, q in enumerate(pack.graph.nodes[n].get("questions") or [], 1)]
+    assert len(questions) == len(expected) > 0
+    fields_by_id = {values[0]: (guid, tags, dict(zip(QUESTION_FIELDS, values))) for guid, tags, values in questions}
+    for node, number, question in expected:
+        guid, tags, values = fields_by_id[f"{node}#{number}"]
+        assert guid == genanki.guid_for("kg-question", node, number)
+        assert values["Question"] == html.escape(question["q"]) and values["Answer"] == html.escape(question["a"])
+        assert values["QuestionZh"] == html.escape(question.get("q_zh", "")) and values["AnswerZh"] == html.escape(question.get("a_zh", ""))
+        assert f"concept::{node}" in tags and f"section::{pack.graph.nodes[node]['section']}" in tags
+    assert len(by_model[REVERSE_MODEL_ID]) == len(nodes)
+    zh_named = [n for n in nodes if pack.graph.nodes[n].get("name_zh") and pack.graph.nodes[n]["name_zh"] != pack.graph.nodes[n]["name"]]
+    assert sorted(values[0] for _, _, values in by_model[ZH_NAME_MODEL_ID]) == sorted(zh_named)
+    plain = _collection(to_anki(pack, nodes, anki_questions=False), tmp_path / "plain")
+    assert {mid for (mid,) in plain.execute("SELECT mid FROM notes")} == {MODEL_ID}
 
 
 # ---------------------------------------------------------------- HTML (the shared renderer), parsed as HTML
