@@ -190,14 +190,25 @@ class Store:
     def __init__(self, url: str | None = None):
         self.url = normalise_url(url or default_url())
         self._engine = None
-        self._meta = _tables()
-        self._t = self._meta.tables
+        self._metadata = None
         self._ready = False
         self.path = None
         if self.url.startswith("sqlite:///") and self.url != "sqlite:///:memory:":
             self.path = Path(self.url[len("sqlite:///"):])
 
     # ------------------------------------------------------------ opening, checking, upgrading
+
+    @property
+    def _meta(self):
+        # Built on first use: reading a profile from a database that does not exist yet (every plain
+        # 'kg order' of a new user) must not pay for importing SQLAlchemy.
+        if self._metadata is None:
+            self._metadata = _tables()
+        return self._metadata
+
+    @property
+    def _t(self):
+        return self._meta.tables
 
     @property
     def shown(self) -> str:
@@ -220,6 +231,10 @@ class Store:
         if head and head != b"SQLite format 3\x00":
             raise StoreError(f"{self.path} is not an SQLite database (corrupt or another file); "
                              "it was left untouched: move it away or give another --db")
+
+    def _absent(self) -> bool:
+        """True for an SQLite database that does not exist yet: every read of it is empty."""
+        return not self._ready and self.path is not None and not self.path.exists()
 
     def _engine_for(self):
         if self._engine is None:
@@ -255,11 +270,11 @@ class Store:
 
     def _connect(self, write: bool):
         """A transaction on a checked, current database; None when reading a database that does not exist yet."""
+        self._check_file()
+        if not write and self._absent():
+            return None
         from sqlalchemy.exc import SQLAlchemyError
 
-        self._check_file()
-        if not write and not self._ready and self.path is not None and not self.path.exists():
-            return None
         if write and self.path is not None:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -318,6 +333,8 @@ class Store:
         return connection.execute(select(profiles.c.id).where(profiles.c.name == name)).scalar()
 
     def profiles(self) -> list[str]:
+        if self._absent():
+            return []
         from sqlalchemy import select
 
         transaction = self._connect(write=False)
@@ -367,6 +384,8 @@ class Store:
 
     def states(self, profile: str) -> dict[str, tuple[str, str]]:
         """concept -> (state, when it changed)."""
+        if self._absent():
+            return {}
         from sqlalchemy import select
 
         table = self._t["concept_states"]
@@ -405,6 +424,8 @@ class Store:
 
     def targets(self, profile: str) -> list[str]:
         """Targets in the order they were added."""
+        if self._absent():
+            return []
         from sqlalchemy import select
 
         table = self._t["targets"]
@@ -433,6 +454,8 @@ class Store:
         return len(rows)
 
     def answers(self, profile: str, concept: str | None = None) -> list[Answer]:
+        if self._absent():
+            return []
         from sqlalchemy import select
 
         table = self._t["answers"]
@@ -460,6 +483,8 @@ class Store:
                         ["profile_id", "concept"], ["card", "due", "flag", "updated_at"])
 
     def cards(self, profile: str) -> dict[str, tuple[dict, str, str]]:
+        if self._absent():
+            return {}
         from sqlalchemy import select
 
         table = self._t["cards"]
@@ -488,6 +513,8 @@ class Store:
                         ["profile_id", "question"], ["item", "updated_at"])
 
     def review_items(self, profile: str) -> list[dict]:
+        if self._absent():
+            return []
         from sqlalchemy import select
 
         table = self._t["review_items"]
