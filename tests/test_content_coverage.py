@@ -103,6 +103,21 @@ def test_the_most_central_concepts_have_questions(pack):
     assert not without, f"central concepts without interview questions: {without}"
 
 
+def _bilingual_questions(data) -> int:
+    return sum(all((q.get(key) or "").strip() for key in ("q", "a", "q_zh", "a_zh")) for q in data.get("questions") or [])
+
+
+def test_nearly_every_concept_has_a_bilingual_question_and_central_ones_two(pack):
+    """Issue 12: at least 90% of concepts carry a written question in both languages; the 100 most
+    connected carry at least two (an umbrella concept loses one when a question moves to its member)."""
+    graph = pack.graph
+    with_one = sum(_bilingual_questions(data) >= 1 for _, data in graph.nodes(data=True))
+    assert with_one >= 0.9 * graph.number_of_nodes()
+    central = sorted(graph.nodes, key=lambda n: (-graph.degree(n), n))[:100]
+    thin = [n for n in central if _bilingual_questions(graph.nodes[n]) < 2]
+    assert not thin, f"central concepts with fewer than two bilingual questions: {thin}"
+
+
 #: Key terms of the guide, sections 1-14, in the guide's Chinese and in English.
 KEY_TERMS = [
     # 1 basics and architectures
