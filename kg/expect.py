@@ -53,6 +53,8 @@ if TYPE_CHECKING:
     from .pack import Pack
 
 _STEPS = re.compile(r"^[0-9]{1,6}$")
+#: Up to this many concepts, plans are ancestor bitsets computed in one pass; above, one search per target.
+BITSET_LIMIT = 20_000
 
 
 @dataclass(frozen=True)
@@ -143,12 +145,7 @@ def expectation_problems(pack: "Pack") -> list[Problem]:
         if not unknown:
             known.append(expectation)
     valid = _without_contradictions(known, problems)
-    plans: dict[str, set[str]] = {}
-
-    def plan(node: str) -> set[str]:
-        if node not in plans:
-            plans[node] = nx.ancestors(pack.study, node) | {node}
-        return plans[node]
+    plan = _plans(pack, {e.target for e in valid})
 
     for expectation in valid:
         path, line, col = expectation.where
@@ -167,6 +164,52 @@ def expectation_problems(pack: "Pack") -> list[Problem]:
                                     f"the study plan of '{target}' has {len(plan(target))} steps, more than {expectation.steps}",
                                     f"expected because: {expectation.why} 'kg audit' lists the edges that pull the most concepts in."))
     return problems
+
+
+class _BitPlan:
+    """A plan as an ancestor bitset (bit i = i-th concept of a topological order), with set-like answers."""
+
+    __slots__ = ("bits", "index")
+
+    def __init__(self, bits: int, index: dict[str, int]):
+        self.bits, self.index = bits, index
+
+    def __contains__(self, node: str) -> bool:
+        return bool(self.bits >> self.index[node] & 1)
+
+    def __len__(self) -> int:
+        return self.bits.bit_count()
+
+
+def _plans(pack: "Pack", targets: set[str]):
+    """node -> its plan from zero (the node and its ancestors) for the asserted targets.
+
+    One pass of ancestor bitsets over a topological order serves every assertion (memory up to n^2/8
+    bytes, so only up to :data:`BITSET_LIMIT` concepts); a larger pack, or a study graph with a cycle
+    (already an error of its own), gets one search per asserted target instead.
+    """
+    study = pack.study
+    cache: dict[str, set[str]] = {}
+
+    def search(node: str) -> set[str]:
+        if node not in cache:
+            cache[node] = nx.ancestors(study, node) | {node}
+        return cache[node]
+
+    if not targets or study.number_of_nodes() > BITSET_LIMIT:
+        return search
+    try:
+        order = list(nx.topological_sort(study))
+    except nx.NetworkXUnfeasible:
+        return search
+    index = {node: i for i, node in enumerate(order)}
+    bits: dict[str, int] = {}
+    for node in order:
+        value = 1 << index[node]
+        for p in study.pred[node]:
+            value |= bits[p]
+        bits[node] = value
+    return lambda node: _BitPlan(bits[node], index)
 
 
 def _without_contradictions(expectations: list[Expectation], problems: list[Problem]) -> list[Expectation]:

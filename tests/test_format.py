@@ -303,3 +303,13 @@ def test_markdown_sheets_and_anki_notes_carry_both_d2l_editions(tmp_path):
     reading = dict(zip(FIELDS, note.fields))["Reading"]
     assert '<a href="https://d2l.ai/chapter_convolutional-modern/resnet.html">' in reading and "zh.d2l.ai" in reading
     assert dict(zip(FIELDS, [n for n in build_deck(pack).notes if n.fields[0] == "relu"][0].fields))["Reading"] == ""
+
+
+@pytest.mark.parametrize("limit", [0, 20_000])
+def test_assertions_give_the_same_answer_by_search_and_by_bitsets(tmp_path, monkeypatch, limit):
+    import kg.expect
+
+    monkeypatch.setattr(kg.expect, "BITSET_LIMIT", limit)
+    assert check(tmp_path, "{before: [d, c], why: Not so.}", "{not-in-plan: [a, c], why: Not so.}",
+                 "{max-steps: [c, 2], why: Not so.}", "{before: [b, c], why: Holds.}", "{max-steps: [c, 3], why: Holds.}") == \
+        [("expect-failed", 7), ("expect-failed", 8), ("expect-failed", 9)]
