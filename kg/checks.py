@@ -1,6 +1,7 @@
 """Whole-pack checks that need the graph: cycles, kinds of edge targets, isolation, translations, redundancy."""
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 import networkx as nx
@@ -17,7 +18,7 @@ REDUNDANCY_LIMIT = 20_000
 
 def graph_problems(pack: "Pack") -> list[Problem]:
     """Problems visible only once every file is loaded and the graph is built."""
-    graph, problems = pack.graph, []
+    graph, problems = pack.graph, name_problems(pack)
     check_zh = "zh" in pack_languages(pack.header)  # a pack declaring 'languages: en' is not asked for Chinese
     for node, data in graph.nodes(data=True):
         path, line, col = pack.where[node]
@@ -55,6 +56,84 @@ def graph_problems(pack: "Pack") -> list[Problem]:
         problems.append(_cycle_problem(pack, "study-cycle", written))
     if not problems_have_cycles(problems) and study.number_of_nodes() <= REDUNDANCY_LIMIT:
         problems.extend(_redundant_requires(pack, study))
+    return problems
+
+
+#: Characters that show nothing: soft hyphen, combining grapheme joiner, Arabic letter mark, Hangul fillers,
+#: Mongolian selectors, zero-width space/joiners, LRM/RLM, bidi embeddings/overrides/isolates, word joiner,
+#: invisible operators, variation selectors, BOM, tag characters.
+INVISIBLE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+                       "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\U000e0000-\U000e0fff]")
+_SCRIPT_LETTERS = {
+    "latin": re.compile("[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff]"),
+    "cyrillic": re.compile("[\u0400-\u052f\u1c80-\u1c8f\u2de0-\u2dff\ua640-\ua69f]"),
+    "greek": re.compile("[\u0370-\u03ff\u1f00-\u1fff]"),
+}
+_NOT_LATIN = re.compile("[\u0370-\u03ff\u1f00-\u1fff\u0400-\u052f\u1c80-\u1c8f\u2de0-\u2dff\ua640-\ua69f]")
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _scripts(word: str) -> set[str]:
+    return {script for script, letters in _SCRIPT_LETTERS.items() if letters.search(word)}
+
+
+def mixed_script_word(text: str) -> str | None:
+    """The first word of ``text`` whose letters mix Latin, Cyrillic and Greek, or None.
+
+    >>> mixed_script_word("Adam"), mixed_script_word("Ad\u0430m"), mixed_script_word("TD(λ) β-VAE 残差 ResNet")
+    (None, 'Adаm', None)
+    """
+    if text.isascii() or not _NOT_LATIN.search(text):  # the common case, decided by one scan in C
+        return None
+    for word in _WORD.findall(text):
+        if len(word) > 1 and len(_scripts(word)) > 1:
+            return word
+    return None
+
+
+def name_problems(pack: "Pack") -> list[Problem]:
+    """Names that lie: an alias that is another concept's id or name, a name that is another concept's id,
+    invisible characters, look-alike scripts.
+
+    Compared case-insensitively and after NFC normalisation (done on load), as :meth:`kg.pack.Pack.resolve`
+    looks names up. Two concepts sharing a name are not flagged (synthetic and imported packs have them;
+    ``resolve`` takes the first in id order).
+    """
+    graph, problems = pack.graph, []
+    ids = {node.casefold(): node for node in graph}
+    owner: dict[str, str] = dict(ids)  # casefolded id or name -> the concept it names first
+    for node in sorted(graph):
+        data = graph.nodes[node]
+        for field in ("name", "name_zh"):
+            label = data.get(field)
+            if not label:
+                continue
+            other = ids.get(label.casefold())
+            if other is not None and other != node:
+                path, line, col = pack.where[node]
+                problems.append(Problem(path, line, col, "name-collision", f"'{node}' has the {field} {label!r}, which is the id of '{other}'",
+                                        "give it a name that is not another concept's id"))
+            owner.setdefault(label.casefold(), node)
+    for node in sorted(graph):
+        data = graph.nodes[node]
+        path, line, col = pack.where[node]
+        for alias in data.get("aliases") or ():
+            other = owner.get(alias.casefold())
+            if other is not None and other != node:
+                problems.append(Problem(path, line, col, "name-collision", f"'{node}' has the alias {alias!r}, which is the name or id of '{other}'",
+                                        "an alias must be another name of this concept only; remove it"))
+        for field in ("name", "name_zh", "aliases"):
+            values = data.get(field) or ()
+            for label in [values] if isinstance(values, str) else values:
+                if not label.isascii() and INVISIBLE.search(label):
+                    problems.append(Problem(path, line, col, "invisible-character",
+                                            f"the {'alias' if field == 'aliases' else field} {label!r} of '{node}' holds an invisible character",
+                                            "delete it: it makes two different names look the same"))
+                word = mixed_script_word(label)
+                if word:
+                    problems.append(Problem(path, line, col, "mixed-script",
+                                            f"the word {word!r} in the {field} of '{node}' mixes {' and '.join(sorted(_scripts(word))).lower()} letters",
+                                            "retype it in one script: it looks like another name"))
     return problems
 
 
@@ -139,3 +218,40 @@ def _redundant_requires(pack: "Pack", study: nx.DiGraph) -> list[Problem]:
         if waiting[node]:
             ancestors[node] = implied | direct
     return problems
+
+
+#: Problems of one code kept per pack; past it one record of the same code (same severity) counts the rest.
+#: 1,999 files of bare numbers made 2 million records (3.6 GB in the app); a complete DAG 500,000 infos.
+MAX_PROBLEMS_PER_CODE = 1000
+
+
+class ProblemBudget:
+    """Keeps at most :data:`MAX_PROBLEMS_PER_CODE` problems of each code, counting the ones it drops.
+
+    >>> budget = ProblemBudget(limit=2)
+    >>> kept = budget.keep([Problem("a.yaml", line, 1, "bad-shape", "x") for line in (1, 2, 3, 4)])
+    >>> [p.line for p in kept], [p.message for p in budget.summaries()]
+    ([1, 2], ["2 more 'bad-shape' problems are not listed (the first at a.yaml:3)"])
+    """
+
+    def __init__(self, limit: int = MAX_PROBLEMS_PER_CODE):
+        self.limit = limit
+        self.counts: dict[str, int] = {}
+        self.first_dropped: dict[str, Problem] = {}
+
+    def keep(self, problems: list[Problem]) -> list[Problem]:
+        kept = []
+        for problem in problems:
+            seen = self.counts.get(problem.code, 0)
+            self.counts[problem.code] = seen + 1
+            if seen < self.limit:
+                kept.append(problem)
+            else:
+                self.first_dropped.setdefault(problem.code, problem)
+        return kept
+
+    def summaries(self) -> list[Problem]:
+        return [Problem(first.path, first.line, first.col, code,
+                        f"{self.counts[code] - self.limit:,} more '{code}' problems are not listed (the first at {first.path}:{first.line})",
+                        "fix the ones listed and check again")
+                for code, first in sorted(self.first_dropped.items())]

@@ -7,7 +7,7 @@ kg.bench --hostile``) the full-size one from the same code. Shapes are those of 
 * :func:`chain` ``c0 <- c1 <- ... <- c(n-1)``, each requiring the previous one;
 * :func:`hub_and_root` ``n`` concepts each requiring one root, all required by one hub
   (the sum of in-degree squared is what a naive redundancy scan pays);
-* :func:`unknown_targets` one concept with ``n`` edges to ids that do not exist;
+* :func:`unknown_targets` ``n`` edges to ids that do not exist;
 * :func:`grid` a ``w x h`` grid of requires (exponentially many shortest paths);
 * :func:`bottleneck` a chain, ``width`` parallel concepts, then a chain again;
 * :func:`complete_dag` every concept requiring every earlier one;
@@ -53,10 +53,11 @@ def hub_and_root(n: int) -> str:
             + _concept("hub", edges={"requires": middle}))
 
 
-def unknown_targets(n: int) -> str:
-    """One concept with ``n`` requires edges to ids that no concept has (plus a few real ones)."""
+def unknown_targets(n: int, per_concept: int = 100) -> str:
+    """``n`` requires edges to ids that no concept has, ``per_concept`` on each concept (plus a few real ones)."""
     real = "".join(_concept(f"known-{i}") for i in range(3))
-    return real + _concept("lonely", edges={"requires": [f"missing-{i}" for i in range(n)]})
+    return real + "".join(_concept(f"lonely-{start}", edges={"requires": [f"missing-{i}" for i in range(start, min(n, start + per_concept))]})
+                          for start in range(0, n, per_concept))
 
 
 def grid(width: int, height: int) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import stat
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -19,7 +20,7 @@ import networkx as nx
 
 from .errors import PackError, UnknownConcept
 from .perf import gc_paused
-from .problems import Problem, did_you_mean, sort_problems
+from .problems import Problem, sort_problems
 from .schema import EDGE_TYPES, TARGET_FIRST, section_key
 
 if TYPE_CHECKING:
@@ -94,9 +95,15 @@ class Pack:
 
     @cached_property
     def _names(self) -> dict[str, str]:
+        # Names before aliases: an alias that is another concept's name (a name-collision error) never takes it over.
         names: dict[str, str] = {}
-        for node, data in self.graph.nodes(data=True):
-            for label in (data.get("name"), data.get("name_zh"), *data.get("aliases", ())):
+        nodes = self.graph.nodes(data=True)
+        for node, data in nodes:
+            for label in (data.get("name"), data.get("name_zh")):
+                if label:
+                    names.setdefault(label.casefold(), node)
+        for node, data in nodes:
+            for label in data.get("aliases", ()):
                 if label:
                     names.setdefault(label.casefold(), node)
         return names
@@ -112,6 +119,7 @@ class Pack:
         """
         if name in self.graph:
             return name
+        name = unicodedata.normalize("NFC", name)  # names are NFC in the pack; the query may come decomposed
         found = self._names.get(name.strip().casefold())
         if found is not None:
             return found
@@ -197,7 +205,10 @@ def _load(root: Path, limits: Limits, use_c: bool) -> Pack:
     from .validate import concepts_from_document
     from .yamlsafe import decode, parse
 
+    from .checks import ProblemBudget
+
     files, problems = find_pack_files(root, limits)
+    budget = ProblemBudget()
     base = root if root.is_dir() else root.parent
     concepts: list[tuple[str, RawConcept]] = []
     expectations: list = []
@@ -230,8 +241,8 @@ def _load(root: Path, limits: Limits, use_c: bool) -> Pack:
             found = found[:MAX_PROBLEMS_PER_FILE] + [Problem(shown, 1, 1, "limit-exceeded",
                                                              f"{len(found) - MAX_PROBLEMS_PER_FILE:,} more problems in this file are not listed",
                                                              "fix the ones above and check again")]
-        problems.extend(found)
-    return _assemble(root, files, header, concepts, problems, expectations)
+        problems.extend(budget.keep(found))
+    return _assemble(root, files, header, concepts, problems, expectations, budget)
 
 
 def _read_limited(file: Path, shown: str, limits: Limits, problems: list[Problem]) -> bytes | None:
@@ -273,7 +284,10 @@ def _add_contrasts(graph: nx.MultiDiGraph, defined: dict, problems: list[Problem
     A contrast is symmetric and not a study-order edge, so it lives on the nodes rather than among the
     typed edges that every study-order computation walks.
     """
+    from .search import Suggester
+
     contrast_where: dict = {}
+    suggest = Suggester(sorted(defined))
     for node in sorted(defined):
         shown, concept = defined[node]
         for contrast in concept.contrasts:
@@ -282,7 +296,7 @@ def _add_contrasts(graph: nx.MultiDiGraph, defined: dict, problems: list[Problem
                 problems.append(Problem(shown, contrast.line, contrast.col, "self-loop", f"'{node}' contrasts with itself", "remove this entry"))
             elif contrast.target not in defined:
                 problems.append(Problem(shown, contrast.line, contrast.col, "unknown-target", f"'contrasts' entry names unknown concept '{contrast.target}'",
-                                        did_you_mean(contrast.target, defined) or "define that concept or fix the id"))
+                                        suggest.hint(contrast.target) or "define that concept or fix the id"))
             elif pair in contrast_where:
                 first = contrast_where[pair]
                 problems.append(Problem(shown, contrast.line, contrast.col, "duplicate-contrast",
@@ -299,7 +313,12 @@ def _add_contrasts(graph: nx.MultiDiGraph, defined: dict, problems: list[Problem
     return contrast_where
 
 
-def _assemble(root, files, header, concepts, problems, expectations=()) -> Pack:
+def _assemble(root, files, header, concepts, problems, expectations=(), budget=None) -> Pack:
+    from .checks import ProblemBudget
+    from .search import Suggester
+
+    budget = budget or ProblemBudget()
+    read_problems = len(problems)
     defined: dict[str, tuple[str, RawConcept]] = {}
     for shown, concept in concepts:
         first = defined.get(concept.id)
@@ -312,6 +331,7 @@ def _assemble(root, files, header, concepts, problems, expectations=()) -> Pack:
     graph = nx.MultiDiGraph()
     where, edge_where = {}, {}
     ids = sorted(defined)
+    suggest = Suggester(ids)
     graph.add_nodes_from((node, defined[node][1].fields) for node in ids)
     edges = []
     for node in ids:
@@ -323,7 +343,7 @@ def _assemble(root, files, header, concepts, problems, expectations=()) -> Pack:
                 problems.append(Problem(shown, edge.line, edge.col, "self-loop", f"'{node}' {edge.type} itself", "remove this edge"))
             elif edge.target not in defined:
                 problems.append(Problem(shown, edge.line, edge.col, "unknown-target", f"'{edge.type}' edge to unknown concept '{edge.target}'",
-                                        did_you_mean(edge.target, defined) or "define that concept or fix the id"))
+                                        suggest.hint(edge.target) or "define that concept or fix the id"))
             elif key in edge_where:
                 first_line = edge_where[key][1]
                 problems.append(Problem(shown, edge.line, edge.col, "duplicate-edge", f"'{node}' {edge.type} '{edge.target}' is written twice (first on line {first_line})",
@@ -344,5 +364,7 @@ def _assemble(root, files, header, concepts, problems, expectations=()) -> Pack:
     from .checks import graph_problems
 
     problems.extend(graph_problems(pack))
+    # The files' problems were budgeted as they were read; the rest are budgeted here, then summarised.
+    problems = problems[:read_problems] + budget.keep(problems[read_problems:]) + budget.summaries()
     pack.problems = sort_problems(problems)
     return pack

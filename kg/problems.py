@@ -52,6 +52,9 @@ CODES: dict[str, tuple[str, str]] = {
     "missing-name-zh": (WARNING, "A concept has no Chinese name (name_zh)."),
     "missing-summary-zh": (WARNING, "A concept has no Chinese summary (summary_zh)."),
     "redundant-requires": (INFO, "A requires edge is already implied by a chain of other study-order edges."),
+    "name-collision": (ERROR, "An alias is another concept's id or name, or a name is another concept's id (compared after Unicode normalisation), so a name would pick the wrong concept."),
+    "invisible-character": (WARNING, "A name or alias holds an invisible character (zero-width space, joiner, bidi control), so two different names look the same."),
+    "mixed-script": (WARNING, "A word of a name or alias mixes Latin with Cyrillic or Greek letters (e.g. a Cyrillic е in a Latin word): a look-alike of another name."),
 }
 
 

@@ -12,6 +12,15 @@ if TYPE_CHECKING:
     from .pack import Pack
 
 
+#: Characters of a label (and of a query) that search compares: a 4 MB alias once made every fuzzy query take
+#: seconds. Names are far shorter; a longer label is matched on its beginning.
+MAX_COMPARED = 200
+
+
+def _normal(text: str) -> str:
+    return " ".join(text[: MAX_COMPARED * 2].casefold().split())[:MAX_COMPARED]
+
+
 @dataclass(frozen=True)
 class Hit:
     id: str
@@ -33,7 +42,7 @@ class SearchIndex:
         for node, data in pack.graph.nodes(data=True):
             for label in (node, data.get("name"), data.get("name_zh"), *data.get("aliases", ())):
                 if label:
-                    labels.append(" ".join(label.casefold().split()))
+                    labels.append(_normal(label))
                     owners.append(node)
         self.labels, self.owners, self.pack = labels, owners, pack
         self.exact: dict[str, list[int]] = {}
@@ -46,7 +55,7 @@ class SearchIndex:
         self._token_sorted: list[str] | None = None
 
     def search(self, query: str, limit: int = 10) -> list[Hit]:
-        needle = " ".join(query.casefold().split())
+        needle = _normal(query)
         if not needle or limit < 1:
             return []
         best: dict[str, tuple[float, str]] = {}
@@ -112,3 +121,32 @@ def search(pack: "Pack", query: str, limit: int = 10) -> list[Hit]:
     if index is None:
         index = pack.__dict__["_search_index"] = SearchIndex(pack)
     return index.search(query, limit)
+
+
+#: Distinct unknown names per pack that get a "did you mean" hint; 20,000 edges to unknown targets once
+#: compared each against every id (quadratic). Past the budget the hint is the generic one.
+MAX_SUGGESTIONS = 200
+
+
+class Suggester:
+    """"Did you mean" hints for unknown ids, from one list of choices per pack, each word looked up once.
+
+    >>> suggest = Suggester(["relu", "lstm"], budget=1)
+    >>> suggest.hint("reLu"), suggest.hint("relu-x"), suggest.hint("reLu")
+    ("did you mean 'relu'?", '', "did you mean 'relu'?")
+    """
+
+    def __init__(self, choices, budget: int = MAX_SUGGESTIONS):
+        self.choices = list(choices)
+        self.budget = budget
+        self.known: dict[str, str] = {}
+
+    def hint(self, word: str) -> str:
+        if word not in self.known:
+            if self.budget <= 0:
+                return ""
+            self.budget -= 1
+            from .problems import did_you_mean
+
+            self.known[word] = did_you_mean(word[:MAX_COMPARED], self.choices)
+        return self.known[word]

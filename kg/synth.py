@@ -89,6 +89,18 @@ def _plan(n: int, files: int, rng: random.Random) -> tuple[list[int], list[range
     return topic_of, topics
 
 
+_NAMES_ZH_SETS: dict[int, tuple[list, set]] = {}
+
+
+def _names_zh_set(names_zh: list[str]) -> set[str]:
+    """The Chinese names as a set, built once per generated pack."""
+    cached = _NAMES_ZH_SETS.get(id(names_zh))
+    if cached is None or cached[0] is not names_zh:
+        _NAMES_ZH_SETS.clear()
+        cached = _NAMES_ZH_SETS[id(names_zh)] = (names_zh, set(names_zh))
+    return cached[1]
+
+
 def generate(n: int, files: int | None = None, seed: int = 0):
     """Yield ``(relative file path, YAML text)`` for a pack of ``n`` concepts."""
     if n < 1:
@@ -199,7 +211,9 @@ def _concept(i, t, area, ids, names, names_zh, is_problem, edges, rng) -> list[s
     out.append("  summary: " + "\n".join(_folded(summary, "    ")))
     out.append("  summary_zh: " + "\n".join(_folded(summary_zh, "    ", width=60)))
     if rng.random() < 0.6:
-        out.append(f"  aliases: [{_q(''.join(w[0] for w in words).upper())}, {_q(name_zh[:4])}]")
+        short_zh = name_zh[:4]  # kept only when it is no other concept's name (that would be a name-collision)
+        aliases = [''.join(w[0] for w in words).upper()] + ([short_zh] if short_zh == name_zh or short_zh not in _names_zh_set(names_zh) else [])
+        out.append(f"  aliases: [{', '.join(_q(alias) for alias in aliases)}]")
     out.append(f"  tags: [{area.lower()}, topic-{t}]")
     out.append(f"  minutes: {rng.choice((10, 15, 20, 30, 45, 60, 90))}")
     for edge_type in ("requires", "variant-of", "used-in", "solves"):

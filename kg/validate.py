@@ -6,6 +6,7 @@ only well-formed fields, plus where each concept and edge was written.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from .d2l import pages as d2l_pages
@@ -262,7 +263,7 @@ def _field(key: str, kind_of_value: str, value, line: int, col: int, path: str, 
             return int(value)
         if not value.strip():
             return None  # reported as missing-field for required ones
-        return value
+        return unicodedata.normalize("NFC", value)  # "é" typed two ways is one name, not two look-alike concepts
     if kind_of_value == "d2l":
         if not isinstance(value, YList):
             return wrong("a list of d2l page keys")
@@ -287,7 +288,7 @@ def _field(key: str, kind_of_value: str, value, line: int, col: int, path: str, 
         items = []
         for item, (il, ic) in zip(value, value.item_pos):
             if isinstance(item, str):
-                items.append(item)
+                items.append(unicodedata.normalize("NFC", item))
             else:
                 problems.append(Problem(path, il, ic, "wrong-type", f"items of '{key}' must be text, not {_describe(item)}"))
         return items
@@ -349,6 +350,10 @@ def _check_ref(record: dict, item: YMap, path: str, problems: list[Problem]) -> 
     return ok
 
 
+#: Most edges of one type written on one concept (the shipped graph has at most a dozen).
+MAX_EDGES_PER_LIST = 128
+
+
 def _edges(edge_type: str, value, line: int, col: int, path: str, problems: list[Problem]) -> list[RawEdge]:
     if isinstance(value, str):
         value_list, positions = [value], [(line, col)]
@@ -357,6 +362,12 @@ def _edges(edge_type: str, value, line: int, col: int, path: str, problems: list
     else:
         problems.append(Problem(path, line, col, "wrong-type", f"'{edge_type}' must be a list of ids or {{to, why}} mappings"))
         return []
+    if len(value_list) > MAX_EDGES_PER_LIST:
+        # A complete DAG of 1,000 concepts is 3 MB and half a million edges: stop at a documented cap, located.
+        problems.append(Problem(path, line, col, "limit-exceeded",
+                                f"'{edge_type}' lists {len(value_list):,} edges; the limit is {MAX_EDGES_PER_LIST} per concept and type, "
+                                "the rest are ignored", "a real concept has a handful; split it into narrower concepts"))
+        value_list, positions = value_list[:MAX_EDGES_PER_LIST], positions[:MAX_EDGES_PER_LIST]
     edges = []
     for item, (il, ic) in zip(value_list, positions):
         target, why, why_zh = None, "", ""

@@ -54,10 +54,35 @@ def test_redundant_requires_on_a_complete_dag_is_every_edge_but_the_chain(tmp_pa
 
 
 def test_unknown_targets_are_each_located_and_suggestions_stay_bounded(tmp_path):
-    pack = pack_of(tmp_path, hostile.unknown_targets(300))
+    from kg.search import MAX_SUGGESTIONS
+
+    text = hostile.unknown_targets(MAX_SUGGESTIONS + 100) + hostile._concept("missing-1x")
+    pack = pack_of(tmp_path, text)
     unknown = [p for p in pack.problems if p.code == "unknown-target"]
-    assert len(unknown) == 300 and len({p.line for p in unknown}) == 1  # a flow list: one line, every one located
-    assert all(p.path.endswith("pack.yaml") for p in unknown)
+    assert len(unknown) == MAX_SUGGESTIONS + 100 and all(p.path.endswith("pack.yaml") for p in unknown)
+    hinted = [p for p in unknown if p.hint.startswith("did you mean")]
+    assert 0 < len(hinted) <= MAX_SUGGESTIONS
+    assert next(p.hint for p in unknown if "'missing-1'" in p.message) == "did you mean 'missing-1x'?"
+
+
+def test_a_long_edge_list_stops_at_the_cap_with_a_located_problem(tmp_path):
+    from kg.validate import MAX_EDGES_PER_LIST
+
+    pack = pack_of(tmp_path, hostile.complete_dag(MAX_EDGES_PER_LIST + 5))
+    capped = [p for p in pack.problems if p.code == "limit-exceeded"]
+    assert len(capped) == 4 and all("the limit is 128 per concept and type" in p.message for p in capped)
+    assert pack.graph.out_degree(f"d{MAX_EDGES_PER_LIST + 4}") == MAX_EDGES_PER_LIST
+
+
+def test_problems_of_one_code_are_capped_per_pack_with_a_summary_of_the_same_severity(tmp_path):
+    from kg.checks import MAX_PROBLEMS_PER_CODE
+
+    folder = hostile.write(tmp_path / "numbers", {f"n{i}.yaml": hostile.bare_numbers(600) for i in range(3)})
+    pack = load_pack(folder)
+    shapes = [p for p in pack.problems if p.code == "bad-shape"]
+    assert len(shapes) == MAX_PROBLEMS_PER_CODE + 1
+    assert "800 more 'bad-shape' problems are not listed" in shapes[-1].message or any(
+        "800 more 'bad-shape' problems" in p.message for p in shapes)
 
 
 def test_path_on_a_long_chain_is_iterative(tmp_path):
@@ -214,3 +239,34 @@ def test_an_unexpected_error_is_one_line_and_exit_2(tmp_path, capsys, monkeypatc
     assert "internal error (ValueError: something nobody expected)" in err
     code, out, err = run(capsys, "--debug", "stats", "--graph", folder)
     assert code == 2 and "Traceback" in err
+
+
+# ---------------------------------------------------------------- names that lie
+
+
+def test_an_alias_that_is_another_concepts_name_is_an_error_and_never_takes_it_over(tmp_path):
+    text = hostile._concept("relu", name="ReLU", edges={"used-in": ["evil"]}) + hostile._concept("evil", name="Evil", aliases=["relu", "ReLU"])
+    pack = pack_of(tmp_path, text)
+    collisions = [p for p in pack.problems if p.code == "name-collision"]
+    assert len(collisions) == 2 and all(p.line == 10 and p.severity == "error" for p in collisions)  # evil's entry
+    assert pack.resolve("ReLU") == "relu" and pack.resolve("relu") == "relu"
+
+
+def test_nfc_and_nfd_twins_are_one_name_and_an_alias_cannot_be_its_twin(tmp_path):
+    import unicodedata
+
+    composed, decomposed = "Caf\u00e9", unicodedata.normalize("NFD", "Caf\u00e9")
+    text = hostile._concept("a", name=composed, edges={"requires": ["b"]}) + hostile._concept("b", name=decomposed)
+    pack = pack_of(tmp_path, text)
+    assert pack.graph.nodes["b"]["name"] == composed  # normalised on load
+    assert pack.resolve(decomposed) == "a" and pack.resolve(composed) == "a"
+    text = hostile._concept("a", name=composed, edges={"requires": ["b"]}) + hostile._concept("b", name="B", aliases=[decomposed])
+    pack = pack_of(tmp_path, text, "alias-twin")
+    assert [p.code for p in pack.problems] == ["name-collision"] and pack.resolve(decomposed) == "a"
+
+
+def test_homoglyphs_and_invisible_characters_are_warnings_but_chinese_and_greek_words_are_not(tmp_path):
+    text = (hostile._concept("a", name="Ad\u0430m", edges={"requires": ["b", "c"]}) + hostile._concept("b", name="Ada\u200bm")
+            + hostile._concept("c", name="TD(λ) β-VAE 残差ResNet", aliases=["ReLU 激活函数"]))
+    pack = pack_of(tmp_path, text)
+    assert sorted((p.code, p.line) for p in pack.problems) == [("invisible-character", 10), ("mixed-script", 5)]

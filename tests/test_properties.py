@@ -109,13 +109,17 @@ def packs(draw, text=TEXT, max_concepts=8):
     count = draw(st.integers(1, max_concepts))
     ids = draw(st.lists(st.from_regex(r"[a-z0-9]{1,6}(-[a-z0-9]{1,4}){0,2}", fullmatch=True), min_size=count, max_size=count, unique=True))
     concepts = []
+    # Names and aliases start with the concept's id (and a marker no id has), so that they never name another
+    # concept: that is a name-collision error, tested in test_hostile.py.
+    named = text.map(lambda value: value)
     for rank, node in enumerate(ids):
-        concept = {"id": node, "name": draw(text), "kind": draw(st.sampled_from(sorted(KINDS))), "summary": draw(text)}
-        for optional in ("name_zh", "summary_zh"):
-            if draw(st.booleans()):
-                concept[optional] = draw(text)
+        concept = {"id": node, "name": f"{node}·" + draw(named), "kind": draw(st.sampled_from(sorted(KINDS))), "summary": draw(text)}
         if draw(st.booleans()):
-            concept["aliases"] = draw(st.lists(text, max_size=3))
+            concept["name_zh"] = f"{node}·中" + draw(named)
+        if draw(st.booleans()):
+            concept["summary_zh"] = draw(text)
+        if draw(st.booleans()):
+            concept["aliases"] = [f"{node}·" + alias for alias in draw(st.lists(named, max_size=3))]
         if draw(st.booleans()):
             concept["tags"] = draw(st.lists(text, max_size=3))
         if draw(st.booleans()):
