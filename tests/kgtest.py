@@ -261,14 +261,14 @@ concepts:
         why_zh: {h}
   - id: evil-two
     name: {q("Two " + HOSTILE)}
-    name_zh: {h}
+    name_zh: {q("二 " + HOSTILE)}
     kind: problem
     section: "1.2"
     summary: {h}
     summary_zh: {h}
   - id: evil-three
     name: {q("Three " + HOSTILE)}
-    name_zh: {h}
+    name_zh: {q("三 " + HOSTILE)}
     kind: technique
     section: "1.3"
     summary: {h}

@@ -46,7 +46,7 @@ def hostile(tmp_path_factory):
     folder = tmp_path_factory.mktemp("hostile")
     concepts = [
         {"id": "end", "name": "=1+2 " + HOSTILE, "name_zh": "终 " + HOSTILE, "kind": "problem", "section": "1.1",
-         "summary": HOSTILE + "\nsecond line", "summary_zh": HOSTILE, "aliases": [HOSTILE], "tags": ["x y", "<t>"],
+         "summary": HOSTILE + "\nsecond line", "summary_zh": HOSTILE, "aliases": ["alias " + HOSTILE], "tags": ["x y", "<t>"],
          "questions": [{"q": HOSTILE, "a": HOSTILE, "q_zh": HOSTILE, "a_zh": HOSTILE}],
          "refs": [{"title": HOSTILE, "authors": [HOSTILE], "year": 2020, "url": "https://example.com/a?b=1&c=(2)"}]},
         {"id": "click", "name": HOSTILE, "name_zh": "点击", "kind": "technique", "summary": HOSTILE, "summary_zh": "摘要",
