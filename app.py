@@ -28,9 +28,9 @@ from kg.export import EXPORTERS, select_nodes
 from kg.pack import Limits, default_pack_path, find_pack_files
 from kg.problems import count_by_severity
 from kg.quiz import grade, make_quiz, review_list, score
-from kg.queries import connect, fringe, group_relations, related, sentence, study_order
+from kg.queries import connect, fringe, group_relations, related, sentence, study_order, why
 from kg.schema import DEFAULT_MINUTES, EDGE_TYPES, ID_PATTERN, KINDS, section_key
-from kg.search import search
+from kg.search import picker_label, resolve_entry, search
 from kg import layout, render
 from kg.app_text import LANGS, WORDS, text as word
 
@@ -42,7 +42,11 @@ TABS = ("explore", "plan", "connect", "quiz", "checks")
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_KNOWN_BYTES = 256 * 1024
 MAX_QUIZ = 50
-GRAPH_HEIGHT = 560
+#: Problems listed one by one on the Checks tab (a hostile pack can have thousands; `kg check` lists them all).
+MAX_PROBLEMS_SHOWN = 200
+GRAPH_HEIGHT = 640
+#: Most concepts the whole-graph overview draws: closed chapter clusters are cheap, so far above layout.MAX_NODES.
+OVERVIEW_MAX = 5000
 #: The download type of each export format (kg.export.EXPORTERS); anything else is text or bytes.
 EXPORT_MIME = {"json": "application/json", "graphml": "application/graphml+xml", "gexf": "application/gexf+xml",
                "dot": "text/vnd.graphviz", "mermaid": "text/plain", "csv": "text/csv", "markdown": "text/markdown",
@@ -66,6 +70,19 @@ def w(key: str, **values) -> str:
 def duration(minutes: int) -> str:
     hours, rest = divmod(int(minutes), 60)
     return w("hours", h=hours, m=rest) if hours else w("min", m=rest)
+
+
+def count(n: int, key: str) -> str:
+    """A grammatical count: "1 error", "2 errors" (``key_one`` / ``key_many`` in the word table)."""
+    return w(f"{key}_one" if n == 1 else f"{key}_many", n=n)
+
+
+def section_label(pack, section: str | None) -> str:
+    """A section as the learner reads it: its number and its name in the interface language."""
+    if not section:
+        return w("no_section")
+    name = pack.section_name(section, st.session_state.lang)
+    return f"{section} {name}" if name else str(section)
 
 
 # --------------------------------------------------------------------------- loading (cached)
@@ -101,12 +118,22 @@ def _safe_load(path: Path, shown: str):
         return None, f"{shown}: {type(err).__name__}: {err}"
 
 
-@st.cache_resource(show_spinner="Loading the pack…", max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def load_path_pack(path: str, fingerprint: str):
     return _safe_load(Path(path), path)
 
 
-@st.cache_resource(show_spinner="Loading the uploaded pack…", max_entries=4)
+def upload_file_name(name: str) -> str:
+    """The uploaded file's own name, made safe to write in a private folder (no folders, no odd characters).
+
+    >>> upload_file_name("../my pack.yaml"), upload_file_name("x.YML"), upload_file_name("")
+    ('my pack.yaml', 'x.YML', 'pack.yaml')
+    """
+    base = re.sub(r"[^\w .()-]+", "_", Path(str(name).replace("\\", "/")).name).strip(" .")[:100]
+    return base if base.lower().endswith((".yaml", ".yml")) else (base + ".yaml" if base else "pack.yaml")
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
 def load_uploaded_pack(name: str, digest: str, _data: bytes):
     """Unpack an upload into a temporary folder, load it, and delete the folder (the pack is in memory)."""
     from kg.unpack import UnsafeArchive, extract_zip
@@ -120,7 +147,8 @@ def load_uploaded_pack(name: str, digest: str, _data: bytes):
             except UnsafeArchive as err:
                 return None, str(err)
         else:
-            (root / "uploaded.yaml").write_bytes(_data)
+            # the file keeps the user's own name, so every problem cites it (never a temporary path)
+            (root / upload_file_name(name)).write_bytes(_data)
         pack, error = _safe_load(root, name)
         if pack is not None:
             prefix = str(root) + os.sep
@@ -147,20 +175,23 @@ def chapters_of(_pack, pack_key: str) -> list[str]:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def explore_data(_pack, pack_key: str, focus: str, depth: int, types: tuple, kinds: tuple, chapters: tuple,
-                 whole: bool, lang: str, physics: bool) -> tuple[dict, bool]:
-    """The Explore drawing; the flag says the whole graph was too big and the neighbourhood is shown."""
+                 whole: bool, lang: str, physics: bool, hits: tuple = ()) -> tuple[dict, bool]:
+    """The Explore drawing; the flag says the whole graph was too big and the neighbourhood is shown.
+
+    The whole graph is an overview: one labelled cluster per chapter (opened by a click), the focus's
+    and the search hits' chapters open, the hits marked in place."""
     kind_set = set(kinds)
     chapter_set = set(chapters)
     if whole:
         nodes = [n for n in sorted(_pack.graph, key=_pack.order_key)
                  if _pack.graph.nodes[n].get("kind") in kind_set and layout.chapter(_pack.graph.nodes[n].get("section")) in chapter_set]
-        if len(nodes) <= layout.MAX_NODES:
-            data = render.graph_data(_pack, nodes, focus=focus, lang=lang, layout="layered", physics=physics,
-                                     types=types, height=GRAPH_HEIGHT)
+        if len(nodes) <= OVERVIEW_MAX:
+            data = render.graph_data(_pack, nodes, focus=focus, lang=lang, layout="sections", physics=physics,
+                                     types=types, height=GRAPH_HEIGHT, grouped=True, hits=hits, cap=len(nodes))
             return data, False
     nodes = layout.neighbourhood(_pack, focus, depth, types=types, kinds=kind_set, chapters=chapter_set)
     data = render.graph_data(_pack, nodes, focus=focus, lang=lang, layout="radial", physics=physics, types=types,
-                             height=GRAPH_HEIGHT)
+                             height=GRAPH_HEIGHT, hits=hits)
     return data, whole
 
 
@@ -170,8 +201,30 @@ def plan_data(_pack, pack_key: str, targets: tuple, known: tuple, lang: str, phy
     # Why-chains are kept short (queries.WHY_SHORT links, "…" when longer): a 1,000-concept chain made 10 MB of page text.
     steps = [(s.id, s.minutes, list(s.reason) + ([None] if s.reason_length > len(s.reason) else []), s.is_target) for s in plan.steps]
     drawing = render.graph_data(_pack, [s[0] for s in steps], lang=lang, layout="layered", physics=physics,
-                                height=GRAPH_HEIGHT - 80)
+                                height=GRAPH_HEIGHT, labels="all", highlight=route_to_targets(_pack, plan))
     return steps, plan.total_minutes, drawing
+
+
+def route_to_targets(pack, plan) -> list[tuple[str, str, str]]:
+    """The written edges of the longest chain of the plan that ends at a target: drawn thick, it shows the
+    route from the foundations to what the learner wants."""
+    import networkx as nx
+
+    steps = [s.id for s in plan.steps]
+    sub = pack.study.subgraph(steps)
+    targets = {s.id for s in plan.steps if s.is_target}
+    if not targets or not nx.is_directed_acyclic_graph(sub):
+        return []
+    best: dict[str, tuple[int, str | None]] = {}
+    for node in nx.topological_sort(sub):
+        best[node] = max(((best[p][0] + 1, p) for p in sub.pred[node]), default=(0, None))
+    node = max(targets, key=lambda t: best[t][0])
+    edges = []
+    while best[node][1] is not None:
+        before = best[node][1]
+        edges.extend(tuple(e) for e in sub.edges[before, node].get("via", ())[:1])
+        node = before
+    return edges
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -214,6 +267,33 @@ def quiz_data(_pack, pack_key: str, topic: str, count: int, seed: int, lang: str
     return make_quiz(_pack, topic=topic or None, count=count, seed=seed, lang=lang)
 
 
+def page_css() -> str:
+    """The page's own style: Streamlit's uploader words ("Upload", "10MB per file") cannot be translated, so they
+    are hidden and the button says ours; long widget labels wrap instead of being cut ("Physics (slo…")."""
+    word = json.dumps(w("upload_button"), ensure_ascii=False)  # our own word: a JSON string is a valid CSS string
+    return ("<style>"
+            '[data-testid="stFileUploaderDropzoneInstructions"] { display: none; }'
+            '[data-testid="stFileUploaderDropzone"] button > * { display: none; }'
+            f'[data-testid="stFileUploaderDropzone"] button::after {{ content: {word}; font-size: 14px; }}'
+            '[data-testid="stWidgetLabel"] p { white-space: normal; overflow: visible; text-overflow: clip; }'
+            "</style>")
+
+
+@st.cache_resource(show_spinner=False)
+def prefs_component():
+    """Writes this browser's remembered choices (language, orientation seen) as cookies the next visit reads."""
+    js = r"""
+export default function (component) {
+  const cookies = (component.data && component.data.cookies) || {};
+  for (const [name, value] of Object.entries(cookies)) {
+    if (!/^kg_[a-z_]{1,20}$/.test(name) || !/^[a-z0-9]{1,8}$/.test(String(value))) continue;
+    document.cookie = name + "=" + String(value) + "; path=/; max-age=31536000; SameSite=Lax";
+  }
+}
+"""
+    return st.components.v2.component("kg_prefs", html="", js=js)
+
+
 @st.cache_resource(show_spinner=False)
 def graph_component():
     """The vis-network view as a Custom Component v2 (in the page, no iframe); clicks come back as a trigger."""
@@ -243,23 +323,57 @@ def copy_to_model(model: str, key: str) -> None:
     set_state(model, st.session_state[key])
 
 
-def init_state(pack) -> None:
-    """First run of a session: the view comes from the URL's query parameters."""
-    if st.session_state.get("_ready"):
-        return
+#: Cookies that remember a browser's choices between visits (written by the page, read when a session starts).
+LANG_COOKIE, SEEN_COOKIE = "kg_lang", "kg_oriented"
+
+
+def browser_language() -> str:
+    """The language this browser asked for before: a remembered choice, else the browser's own language."""
+    try:
+        remembered = st.context.cookies.get(LANG_COOKIE)
+    except Exception:  # no browser (e.g. the script run by a test harness)
+        remembered = None
+    if remembered in LANGS:
+        return remembered
+    try:
+        locale = (st.context.locale or "").lower()
+    except Exception:
+        locale = ""
+    return "zh" if locale.startswith("zh") else "en"
+
+
+def view_from_url() -> None:
+    """The view the URL names (focus, tab, depth, plan, language): on the first run, and whenever the
+    browser's Back or Forward (or an edited URL) brings another one."""
     params = st.query_params
-    st.session_state.lang = params.get("lang") if params.get("lang") in LANGS else "en"
-    st.session_state.tab = params.get("tab") if params.get("tab") in TABS else "explore"
+    state = st.session_state
+    state.lang = params.get("lang") if params.get("lang") in LANGS else state.get("lang") or browser_language()
+    state.tab = params.get("tab") if params.get("tab") in TABS else "explore"
     try:
         depth = int(params.get("depth", "1"))
     except ValueError:
         depth = 1
-    st.session_state.depth = min(3, max(1, depth))
-    st.session_state.focus = params.get("focus") or None
-    st.session_state.targets = [t for t in params.get("plan", "").split(",") if t]
+    set_state("depth", min(3, max(1, depth)))
+    state.focus = params.get("focus") or None
+    set_state("targets", [t for t in params.get("plan", "").split(",") if t])
+    set_state("whole", params.get("view") == "whole")
+
+
+def init_state(pack) -> None:
+    """First run of a session: the view comes from the URL's query parameters."""
+    if st.session_state.get("_ready"):
+        if st.query_params.to_dict() != st.session_state.get("_url"):
+            view_from_url()  # Back/Forward: the browser went to another entry of the trail
+        return
+    try:
+        oriented = st.context.cookies.get(SEEN_COOKIE) == "1"
+    except Exception:
+        oriented = False
+    st.session_state.oriented = oriented
+    st.session_state.cookies = {}
     st.session_state.known = []
-    st.session_state.whole = False
     st.session_state.physics = False
+    st.session_state.advanced = False
     st.session_state.filter_types = list(EDGE_TYPES)
     st.session_state.filter_kinds = list(KINDS)
     st.session_state.filter_chapters = None
@@ -270,6 +384,7 @@ def init_state(pack) -> None:
     st.session_state.quiz_retry = None  # the ids of a review round, else None
     st.session_state.quiz_checked = {}  # quiz token -> the responses that were graded
     st.session_state.quiz_review = []  # wrong or unanswered questions (kg.quiz.review_list items)
+    view_from_url()
     st.session_state._ready = True
 
 
@@ -308,8 +423,12 @@ def sync_url() -> None:
         wanted["focus"] = st.session_state.focus
     if st.session_state.targets:
         wanted["plan"] = ",".join(st.session_state.targets)
+    if st.session_state.whole:
+        wanted["view"] = "whole"
     if st.query_params.to_dict() != wanted:
+        # Streamlit makes each new URL a browser history entry: every focus change can be walked back.
         st.query_params.from_dict(wanted)
+    st.session_state._url = wanted
 
 
 def set_focus(node: str) -> None:
@@ -367,24 +486,33 @@ def draw(pack_key: str, name: str, data: dict) -> None:
     graph_component()(key=key, data=data, on_clicked_change=lambda: on_graph_click(key), height="content")
 
 
+def choose_language() -> None:
+    """The language switch: applied now, and remembered by this browser for its next visits."""
+    st.session_state.lang = st.session_state.w_lang
+    st.session_state.cookies = {**st.session_state.cookies, LANG_COOKIE: st.session_state.lang}
+
+
 def sidebar_ui(pack, pack_key: str, source: str, upload_error: str) -> None:
     """Language, pack, upload and search: the choices land in session state."""
     with st.sidebar:
+        st.session_state.w_lang = st.session_state.lang  # follows the URL when Back/Forward changes it
         st.radio(WORDS["en"]["language"], list(LANGS), format_func=LANGS.get, horizontal=True,
-                 key="w_lang", index=list(LANGS).index(st.session_state.lang),
-                 on_change=lambda: setattr(st.session_state, "lang", st.session_state.w_lang))
+                 key="w_lang", on_change=choose_language)
         st.caption(f"{w('pack')}: {md(source)}")
         counts = count_by_severity(pack.problems) if pack is not None else {"error": 0, "warning": 0}
         if pack is not None:
-            st.caption(w("pack_stats", concepts=pack.graph.number_of_nodes(), edges=pack.graph.number_of_edges(),
-                         errors=counts["error"], warnings=counts["warning"]))
+            st.caption(w("pack_stats", concepts=count(pack.graph.number_of_nodes(), "n_concepts"),
+                         edges=count(pack.graph.number_of_edges(), "n_edges"),
+                         errors=count(counts["error"], "n_errors"), warnings=count(counts["warning"], "n_warnings")))
+        # Streamlit's uploader has English words of its own ("Upload", "200MB per file"): hidden, ours shown.
         st.file_uploader(w("upload"), type=["yaml", "yml", "zip"], key="upload",
                          help=w("upload_help", mb=MAX_UPLOAD_BYTES // (1024 * 1024)), max_upload_size=MAX_UPLOAD_BYTES // (1024 * 1024))
+        st.caption(w("upload_limits", mb=MAX_UPLOAD_BYTES // (1024 * 1024)))
         if upload_error:
             st.error(w("upload_bad", error=md(upload_error)))
         if pack is None or pack.graph.number_of_nodes() == 0:
             return
-        query = st.text_input(w("search"), key="w_query", help=w("search_help"))
+        query = st.text_input(w("search"), key="w_query", help=w("search_help"), placeholder=w("search_placeholder"))
         if query.strip():
             hits = search(pack, query, limit=8)
             if not hits:
@@ -395,6 +523,8 @@ def sidebar_ui(pack, pack_key: str, source: str, upload_error: str) -> None:
                 text = md(label(pack, hit.id)) + (f" · {md(other)}" if other else "")
                 st.button(text, key=f"hit-{hit.id}", on_click=set_focus, args=(hit.id,), width="stretch")
         export_ui(pack, pack_key)
+        if st.session_state.cookies:
+            prefs_component()(key="prefs", data={"cookies": st.session_state.cookies}, height="content")
 
 
 def export_button(pack, pack_key: str, fmt: str, scope: str, text: str, key: str) -> None:
@@ -443,25 +573,32 @@ def details_ui(pack, focus: str) -> None:
     st.subheader(md(primary), anchor=False)
     if secondary:
         st.markdown(f"**{md(secondary)}**")
+    actions_ui(pack, focus)
     facts = [f"{w('kind')}: {md(render.kind_name(data.get('kind'), lang))}"]
     if data.get("section"):
-        facts.append(f"{w('section')}: {md(data['section'])}")
+        facts.append(f"{w('section')}: {md(section_label(pack, data['section']))}")
     facts.append(f"{w('minutes')}: {w('min', m=data.get('minutes', DEFAULT_MINUTES))}")
     aliases = data.get("aliases") or []
     st.caption(" · ".join(facts) + (" · " + ", ".join(md(a) for a in aliases) if aliases else ""))
     first, second = ("summary_zh", "summary") if lang == "zh" else ("summary", "summary_zh")
-    for field in (first, second):
-        if data.get(field):
-            st.markdown(md(data[field]))
+    if data.get(first):
+        st.markdown(md(data[first]))
+    if data.get(second):  # the other language's summary (interview terms in both) one click away
+        with st.expander(w("other_summary")):
+            st.markdown(md(data[second]))
     st.markdown(f"**{w('relations')}**")
     groups = group_relations(related(pack, focus, depth=1), lang)
     if not groups:
         st.caption(w("no_relations"))
     for title, members in groups:
-        st.caption(md(title))
+        st.markdown(f"*{md(title)}*")
         for relation in members:
+            # the reason is on the page, under the concept it leads to, not in a tooltip
             st.button(md(label(pack, relation.neighbour)), key=f"rel-{relation.edge[1]}-{relation.direction}-{relation.neighbour}",
-                      on_click=set_focus, args=(relation.neighbour,), help=md(relation.why) or None)
+                      on_click=set_focus, args=(relation.neighbour,))
+            reason = why(pack, relation.edge, lang)
+            if reason:
+                st.caption(md(reason))
     questions = data.get("questions") or []
     if questions:
         st.markdown(f"**{w('questions')}**")
@@ -484,27 +621,57 @@ def details_ui(pack, focus: str) -> None:
         st.markdown("\n".join(lines))
 
 
+def actions_ui(pack, focus: str) -> None:
+    """What a learner can do with the concept in focus (one row of buttons; progress buttons join it)."""
+    row = st.container(horizontal=True)
+    row.button(w("plan_for", name=md(label(pack, focus))), key="act-plan", on_click=plan_for, args=(focus,))
+    return row
+
+
+def orientation_ui() -> None:
+    """The first-open orientation: what the map is and how to start; dismissed once, remembered by the browser."""
+    if st.session_state.oriented:
+        return
+    with st.container(border=True, key="orientation"):
+        st.markdown(w("orient_title"))
+        st.markdown(w("orient_body"))
+        st.button(w("orient_ok"), key="orient-ok", on_click=dismiss_orientation, type="primary")
+
+
+def dismiss_orientation() -> None:
+    st.session_state.oriented = True
+    st.session_state.cookies = {**st.session_state.cookies, SEEN_COOKIE: "1"}
+
+
 def explore_ui(pack, pack_key: str) -> None:
     focus = st.session_state.focus
     lang = st.session_state.lang
     left, right = st.columns([3, 2], gap="medium")
     with left:
         c1, c2, c3 = st.columns([2, 1, 1])
-        c1.slider(w("depth"), 1, 3, key=widget_key("depth"), on_change=copy_to_model, args=("depth", widget_key("depth")))
-        c2.toggle(w("whole"), key=widget_key("whole"), on_change=copy_to_model, args=("whole", widget_key("whole")))
-        c3.toggle(w("physics"), key=widget_key("physics"), on_change=copy_to_model, args=("physics", widget_key("physics")))
+        c1.slider(w("depth"), 1, 3, key=widget_key("depth"), on_change=copy_to_model, args=("depth", widget_key("depth")),
+                  help=w("depth_help"))
+        c2.toggle(w("whole"), key=widget_key("whole"), on_change=copy_to_model, args=("whole", widget_key("whole")),
+                  help=w("whole_help"))
+        c3.toggle(w("physics"), key=widget_key("physics"), on_change=copy_to_model, args=("physics", widget_key("physics")),
+                  help=w("physics_help"))
         with st.expander(w("filters")):
             st.multiselect(w("edge_types"), list(EDGE_TYPES), format_func=lambda t: render.EDGE_NAMES[lang][t],
-                           key=widget_key("filter_types"), on_change=copy_to_model, args=("filter_types", widget_key("filter_types")))
+                           key=widget_key("filter_types"), on_change=copy_to_model, args=("filter_types", widget_key("filter_types")),
+                           placeholder=w("choose"))
             st.multiselect(w("kinds"), list(KINDS), format_func=lambda k: render.kind_name(k, lang),
-                           key=widget_key("filter_kinds"), on_change=copy_to_model, args=("filter_kinds", widget_key("filter_kinds")))
-            st.multiselect(w("chapters"), chapters_of(pack, pack_key), format_func=lambda c: c or "—",
-                           key=widget_key("filter_chapters"), on_change=copy_to_model, args=("filter_chapters", widget_key("filter_chapters")))
+                           key=widget_key("filter_kinds"), on_change=copy_to_model, args=("filter_kinds", widget_key("filter_kinds")),
+                           placeholder=w("choose"))
+            names = {c: section_label(pack, c) for c in chapters_of(pack, pack_key)}
+            st.multiselect(w("chapters"), list(names), format_func=names.get,
+                           key=widget_key("filter_chapters"), on_change=copy_to_model, args=("filter_chapters", widget_key("filter_chapters")),
+                           placeholder=w("choose"))
+        hits = tuple(h.id for h in search(pack, st.session_state.get("w_query") or "", limit=8))
         data, too_big = explore_data(pack, pack_key, focus, st.session_state.depth, tuple(st.session_state.filter_types),
                                      tuple(st.session_state.filter_kinds), tuple(st.session_state.filter_chapters),
-                                     st.session_state.whole, lang, st.session_state.physics)
+                                     st.session_state.whole, lang, st.session_state.physics, hits)
         if too_big:
-            st.info(w("too_big", total=pack.graph.number_of_nodes(), cap=layout.MAX_NODES))
+            st.info(w("too_big", total=pack.graph.number_of_nodes(), cap=OVERVIEW_MAX))
         draw(pack_key, "explore", data)
     with right:
         details_ui(pack, focus)
@@ -540,15 +707,72 @@ def known_ui(pack) -> None:
         (st.success if message[0] == "ok" else st.error)(message[1])
 
 
-def plan_ui(pack, pack_key: str) -> None:
+def picker_ui(pack, pack_key: str, model: str, title: str) -> None:
+    """Pick concepts one at a time: a box that matches English and Chinese names and aliases (Enter takes the
+    one best match, never all of them), and the picked concepts as chips that a click removes."""
+    lang = st.session_state.lang
     ids = concept_ids(pack, pack_key)
-    fmt = lambda n: label(pack, n)  # noqa: E731
-    st.multiselect(w("targets"), ids, format_func=fmt, key=widget_key("targets"), on_change=copy_to_model,
-                   args=("targets", widget_key("targets")))
-    st.multiselect(w("known"), ids, format_func=fmt, key=widget_key("known"), on_change=copy_to_model,
-                   args=("known", widget_key("known")))
-    known_ui(pack)
+    key = f"pick_{model}__{lang}"
+    st.selectbox(title, ids, index=None, key=key, placeholder=w("pick_placeholder"),
+                 format_func=lambda n: picker_label(pack, n, lang), on_change=picked, args=(model, key))
+    chosen = st.session_state[model]
+    if chosen:
+        row = st.container(horizontal=True, key=f"chips_{model}")
+        for node in chosen:
+            row.button(f"{md(label(pack, node))} ✕", key=f"chip-{model}-{node}", on_click=unpick, args=(model, node))
+
+
+def picked(model: str, key: str) -> None:
+    node = st.session_state.get(key)
+    if node:
+        set_state(model, list(dict.fromkeys([*st.session_state[model], node])))
+    st.session_state[key] = None  # ready for the next concept
+
+
+def unpick(model: str, node: str) -> None:
+    set_state(model, [n for n in st.session_state[model] if n != node])
+
+
+def plan_for(node: str) -> None:
+    """The study plan of one concept: open the Study plan tab with it as a target."""
+    add_target(node)
+    st.session_state.tab = "plan"
+
+
+def open_checks() -> None:
+    st.session_state.tab = "checks"
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def unlock_counts(_pack, pack_key: str) -> dict[str, int]:
+    """How many concepts come after each one in study order: the foundations unlock the most."""
+    import networkx as nx
+
+    study = _pack.study
+    if not nx.is_directed_acyclic_graph(study):
+        return {}
+    after: dict[str, set[str]] = {}
+    for node in reversed(list(nx.topological_sort(study))):
+        after[node] = set(study.succ[node]).union(*(after[n] for n in study.succ[node]))
+    return {node: len(found) for node, found in after.items()}
+
+
+def next_concepts(pack, pack_key: str, known: list[str], steps: list[str]) -> list[str]:
+    """What to learn next: concepts whose prerequisites are all known, the plan's own first (in plan order),
+    then the rest by how much each opens up, so a beginner starts at the foundations."""
+    ready = fringe(pack, known)
+    in_plan = {n: i for i, n in enumerate(steps)}
+    unlocks = unlock_counts(pack, pack_key)
+    return sorted(ready, key=lambda n: (in_plan.get(n, len(in_plan)), -unlocks.get(n, 0), pack.order_key(n)))
+
+
+def plan_ui(pack, pack_key: str) -> None:
+    picker_ui(pack, pack_key, "targets", w("targets"))
+    picker_ui(pack, pack_key, "known", w("known"))
+    with st.expander(w("known_files")):
+        known_ui(pack)
     targets = st.session_state.targets
+    steps = None
     left, right = st.columns([2, 3], gap="medium")
     with left:
         if not targets:
@@ -557,19 +781,23 @@ def plan_ui(pack, pack_key: str) -> None:
             try:
                 steps, total, drawing = plan_data(pack, pack_key, tuple(targets), tuple(st.session_state.known),
                                                   st.session_state.lang, st.session_state.physics)
-            except Exception as err:  # a cycle in a broken pack has no study order
-                st.error(w("query_error", error=md(err)))
+            except Exception:  # a cycle in a broken pack has no study order: the Checks tab says where
+                st.error(w("plan_broken"))
+                st.button(w("open_checks"), key="plan-checks", on_click=open_checks)
                 steps, total, drawing = None, 0, None
             if steps is not None:
                 if not steps:
                     st.success(w("plan_done"))
                 else:
-                    st.markdown(f"**{w('plan_total', steps=len(steps), time=duration(total))}**")
+                    st.markdown(f"**{w('plan_total', steps=count(len(steps), 'n_steps'), time=duration(total))}**")
                     st.caption(w("tick"))
                     for index, (node, minutes, reason, is_target) in enumerate(steps, 1):
                         extra = f" · **{w('target')}**" if is_target else ""
-                        st.checkbox(f"{index}\\. {md(label(pack, node))} · {w('min', m=minutes)}{extra}", value=False,
+                        c1, c2 = st.columns([6, 1], vertical_alignment="center")
+                        c1.checkbox(f"{index}\\. {md(label(pack, node))} · {duration(minutes)}{extra}", value=False,
                                     key=f"step-{node}", on_change=add_known, args=([node],))
+                        c2.button("", icon=":material/open_in_new:", key=f"step-open-{node}", on_click=set_focus,
+                                  args=(node,), help=w("open_help"), type="tertiary")
                         if reason:
                             st.caption(w("why_step") + ": " + " → ".join("…" if e is None else md(sentence(pack, e, st.session_state.lang)) for e in reason))
                     export_button(pack, pack_key, "markdown", "plan", w("download_plan"), key="plan-markdown")
@@ -579,12 +807,12 @@ def plan_ui(pack, pack_key: str) -> None:
         st.markdown(f"**{w('next')}**")
         st.caption(w("next_help"))
         try:
-            nxt = fringe(pack, st.session_state.known)[:15]
-        except Exception as err:
-            st.error(w("query_error", error=md(err)))
+            nxt = next_concepts(pack, pack_key, st.session_state.known, [s[0] for s in steps or []])[:15]
+        except Exception:
+            st.error(w("plan_broken"))
             nxt = []
         for node in nxt:
-            c1, c2, c3 = st.columns([6, 1, 1])
+            c1, c2, c3 = st.columns([6, 1, 1], vertical_alignment="center")
             c1.markdown(md(label(pack, node)))
             c2.button(w("focus_btn"), key=f"next-focus-{node}", on_click=set_focus, args=(node,))
             c3.button(w("add_btn"), key=f"next-add-{node}", on_click=add_target, args=(node,))
@@ -592,14 +820,17 @@ def plan_ui(pack, pack_key: str) -> None:
 
 def connect_ui(pack, pack_key: str) -> None:
     ids = concept_ids(pack, pack_key)
-    fmt = lambda n: label(pack, n)  # noqa: E731
+    lang = st.session_state.lang
+    fmt = lambda n: picker_label(pack, n, lang)  # noqa: E731
     if "conn_a" not in st.session_state or st.session_state.conn_a not in pack.graph:
         st.session_state.conn_a = st.session_state.focus
     if "conn_b" not in st.session_state or st.session_state.conn_b not in pack.graph:
         st.session_state.conn_b = next((n for n in ids if n != st.session_state.focus), st.session_state.focus)
     c1, c2 = st.columns(2)
-    c1.selectbox(w("from"), ids, format_func=fmt, key=widget_key("conn_a"), on_change=copy_to_model, args=("conn_a", widget_key("conn_a")))
-    c2.selectbox(w("to"), ids, format_func=fmt, key=widget_key("conn_b"), on_change=copy_to_model, args=("conn_b", widget_key("conn_b")))
+    c1.selectbox(w("from"), ids, format_func=fmt, key=widget_key("conn_a"), on_change=copy_to_model, args=("conn_a", widget_key("conn_a")),
+                 placeholder=w("pick_placeholder"))
+    c2.selectbox(w("to"), ids, format_func=fmt, key=widget_key("conn_b"), on_change=copy_to_model, args=("conn_b", widget_key("conn_b")),
+                 placeholder=w("pick_placeholder"))
     a, b = st.session_state.conn_a, st.session_state.conn_b
     if a == b:
         st.info(w("same"))
@@ -612,7 +843,16 @@ def connect_ui(pack, pack_key: str) -> None:
     with left:
         for number, path in enumerate(paths, 1):
             st.markdown(f"**{w('path_n', n=number)}**")
-            st.markdown("\n".join(f"{i}. {md(sentence(pack, edge, st.session_state.lang))}" for i, edge in enumerate(path, 1)))
+            for i, edge in enumerate(path, 1):
+                # each link names the concept it leads to (a button that opens it) and says why it holds
+                st.markdown(f"{i}\\. {md(sentence(pack, edge, lang))}")
+                row = st.container(horizontal=True)
+                for node in (edge[0], edge[2]):
+                    row.button(md(label(pack, node)), key=f"conn-{number}-{i}-{node}", on_click=set_focus, args=(node,),
+                               type="tertiary")
+                reason = why(pack, edge, lang)
+                if reason:
+                    st.caption(md(reason))
     with right:
         draw(pack_key, "connect", drawing)
 
@@ -620,15 +860,18 @@ def connect_ui(pack, pack_key: str) -> None:
 def quiz_settings_ui(pack, pack_key: str) -> None:
     """Topic (any concept, one concept, or the focus), number of questions and seed."""
     ids = concept_ids(pack, pack_key)
-    c1, c2, c3, c4 = st.columns([3, 1, 1, 1], vertical_alignment="bottom")
+    c1, c2, c4 = st.columns([4, 1, 1], vertical_alignment="bottom")
     lang, anything = st.session_state.lang, w("quiz_any")  # bound now: format_func may run outside the script
-    c1.selectbox(w("quiz_topic"), ["", *ids], format_func=lambda n: render.node_label(pack, n, lang) if n else anything,
-                 key=widget_key("quiz_topic"), on_change=copy_to_model, args=("quiz_topic", widget_key("quiz_topic")))
+    c1.selectbox(w("quiz_topic"), ["", *ids], format_func=lambda n: picker_label(pack, n, lang) if n else anything,
+                 key=widget_key("quiz_topic"), on_change=copy_to_model, args=("quiz_topic", widget_key("quiz_topic")),
+                 placeholder=w("pick_placeholder"))
     c2.number_input(w("quiz_count"), 1, MAX_QUIZ, step=1, key=widget_key("quiz_count"), on_change=copy_to_model,
                     args=("quiz_count", widget_key("quiz_count")))
-    c3.number_input(w("quiz_seed"), 0, 2**31 - 1, step=1, help=w("quiz_seed_help"), key=widget_key("quiz_seed"),
-                    on_change=copy_to_model, args=("quiz_seed", widget_key("quiz_seed")))
     c4.button(w("quiz_new"), key="quiz-new", on_click=new_quiz, width="stretch")
+    # The seed is a tool for teachers who want the same quiz twice, not something a learner needs to see.
+    if st.toggle(w("advanced"), key=widget_key("advanced"), on_change=copy_to_model, args=("advanced", widget_key("advanced"))):
+        st.number_input(w("quiz_seed"), 0, 2**31 - 1, step=1, help=w("quiz_seed_help"), key=widget_key("quiz_seed"),
+                        on_change=copy_to_model, args=("quiz_seed", widget_key("quiz_seed")))
     focus = st.session_state.focus
     if focus and focus != st.session_state.quiz_topic:
         st.button(w("quiz_use_focus", name=md(label(pack, focus))), key="quiz-focus", on_click=set_state, args=("quiz_topic", focus))
@@ -722,6 +965,7 @@ def quiz_ui(pack, pack_key: str) -> None:
 
 
 def checks_ui(pack, load_error: str) -> None:
+    """Every problem of the pack as one readable entry: severity, code, file:line, message and hint in full."""
     if load_error:
         st.error(md(load_error))
     if pack is None:
@@ -731,15 +975,18 @@ def checks_ui(pack, load_error: str) -> None:
     if not pack.problems:
         st.success(w("checks_clean"))
         return
-    st.markdown(w("checks_summary", errors=counts["error"], warnings=counts["warning"], infos=counts["info"]))
-    rows = [{
-        w("col_severity"): p.severity,
-        w("col_code"): p.code,
-        w("col_where"): f"{p.path.replace(prefix, '') if prefix else p.path}:{p.line}:{p.col}",
-        w("col_message"): p.message,
-        w("col_hint"): p.hint,
-    } for p in pack.problems]
-    st.dataframe(rows, width="stretch", hide_index=True)
+    st.markdown(", ".join([count(counts["error"], "n_errors"), count(counts["warning"], "n_warnings"),
+                           count(counts["info"], "n_notes")]))
+    marks = {"error": ":red[**✗**]", "warning": ":orange[**!**]", "info": ":blue[**i**]"}
+    for p in pack.problems[:MAX_PROBLEMS_SHOWN]:
+        with st.container(border=True):
+            st.markdown(f"{marks.get(p.severity, '')} **{md(w('severity_' + p.severity))}** · `{md(p.code)}` · "
+                        f"{md(p.path.replace(prefix, '') if prefix else p.path)}:{p.line}:{p.col}")
+            st.markdown(md(p.message))
+            if p.hint:
+                st.caption(md(p.hint))
+    if len(pack.problems) > MAX_PROBLEMS_SHOWN:
+        st.caption(w("problems_more", n=len(pack.problems) - MAX_PROBLEMS_SHOWN))
 
 
 def tabs_ui() -> list:
@@ -768,20 +1015,24 @@ if upload is not None and upload.size <= MAX_UPLOAD_BYTES:
     if pack is None:
         upload_error = load_error
 else:
-    if upload is not None:
-        upload_error = f"larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB"
     fingerprint = pack_fingerprint(path)
     pack, load_error = load_path_pack(path, fingerprint)
-    pack_key, source = f"path:{fingerprint}", path
+    pack_key, source = f"path:{fingerprint}", None
 
 init_state(pack)
 if pack is not None:
     reconcile(pack, pack_key)
+if upload is not None and upload.size > MAX_UPLOAD_BYTES:
+    upload_error = w("too_large", mb=MAX_UPLOAD_BYTES // (1024 * 1024))
+if source is None:  # the pack's folder name, never a local path
+    source = Path(source_path).name if source_path else w("shipped_pack")
 
+st.html(page_css())
 st.title(w("title"), anchor=False)
 sidebar_ui(pack, pack_key, source, upload_error)
 if upload is not None and pack is not None:
     st.caption(w("using_upload", name=md(upload.name)))
+orientation_ui()
 
 usable = pack is not None and pack.graph.number_of_nodes() > 0
 views = {"explore": explore_ui, "plan": plan_ui, "connect": connect_ui, "quiz": quiz_ui}

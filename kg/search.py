@@ -150,3 +150,48 @@ class Suggester:
 
             self.known[word] = did_you_mean(word[:MAX_COMPARED], self.choices)
         return self.known[word]
+
+
+def picker_label(pack: "Pack", node: str, lang: str = "en") -> str:
+    """The text a concept picker shows and matches typing against: ``name · 中文名 · aliases``.
+
+    Both names and every alias are in the label whatever the interface language (the name in
+    ``lang`` first), so a learner can type any of them in either mode.
+
+    >>> from kg import load_pack
+    >>> pack = load_pack()
+    >>> picker_label(pack, "relu", "zh").split(" · ")[:2] == [pack.graph.nodes["relu"]["name_zh"], "ReLU"]
+    True
+    """
+    data = pack.graph.nodes[node]
+    en, zh = data.get("name") or node, data.get("name_zh") or ""
+    first = [zh, en] if lang == "zh" and zh else [en, zh]
+    parts = [" ".join(str(p).split()) for p in (*first, *data.get("aliases", ())) if p]
+    return " · ".join(dict.fromkeys(parts))
+
+
+def resolve_entry(pack: "Pack", text: str) -> str | None:
+    """The one concept a typed picker entry means, or None: an id, English or Chinese name or alias
+    (any case, either language), else the best search hit when it clearly beats the runner-up.
+
+    Never more than one concept: a picker that takes this answer adds exactly one.
+
+    >>> from kg import load_pack
+    >>> pack = load_pack()
+    >>> resolve_entry(pack, "relu"), resolve_entry(pack, pack.graph.nodes["lstm"]["name_zh"]), resolve_entry(pack, "  LSTM ")
+    ('relu', 'lstm', 'lstm')
+    >>> resolve_entry(pack, "") is None
+    True
+    """
+    needle = " ".join(str(text or "").split())
+    if not needle:
+        return None
+    if needle in pack.graph:
+        return needle
+    found = pack._names.get(needle.casefold())
+    if found is not None:
+        return found
+    hits = search(pack, needle, limit=2)
+    if hits and (len(hits) == 1 or hits[0].score > hits[1].score):
+        return hits[0].id
+    return None
