@@ -32,7 +32,7 @@ from kg.queries import connect, fringe, group_relations, related, sentence, stud
 from kg.schema import DEFAULT_MINUTES, EDGE_TYPES, ID_PATTERN, KINDS, section_key
 from kg.search import picker_label, resolve_entry, search
 from kg import layout, render
-from kg.app_text import LANGS, WORDS, text as word
+from kg.app_text import LANGS, PROBLEMS_ZH, WORDS, text as word
 
 st.set_page_config(page_title="kg · deep-learning concepts", page_icon="🧭", layout="wide")
 
@@ -978,10 +978,20 @@ def checks_ui(pack, load_error: str) -> None:
     st.markdown(", ".join([count(counts["error"], "n_errors"), count(counts["warning"], "n_warnings"),
                            count(counts["info"], "n_notes")]))
     marks = {"error": ":red[**✗**]", "warning": ":orange[**!**]", "info": ":blue[**i**]"}
+    chinese = st.session_state.lang == "zh"
     for p in pack.problems[:MAX_PROBLEMS_SHOWN]:
+        code = re.sub(r"[^a-z0-9-]", "", p.code)  # a code from kg's own table, shown as code (no escaping inside)
         with st.container(border=True):
-            st.markdown(f"{marks.get(p.severity, '')} **{md(w('severity_' + p.severity))}** · `{md(p.code)}` · "
+            st.markdown(f"{marks.get(p.severity, '')} **{md(w('severity_' + p.severity))}** · `{code}` · "
                         f"{md(p.path.replace(prefix, '') if prefix else p.path)}:{p.line}:{p.col}")
+            if chinese and p.code in PROBLEMS_ZH:
+                # the message quotes the pack and is written in English by the checks: the code's meaning leads
+                st.markdown(md(PROBLEMS_ZH[p.code]))
+                with st.expander(w("problem_detail")):
+                    st.markdown(md(p.message))
+                    if p.hint:
+                        st.caption(md(p.hint))
+                continue
             st.markdown(md(p.message))
             if p.hint:
                 st.caption(md(p.hint))
