@@ -1,0 +1,140 @@
+"""First draw of the app against a bare Streamlit page, in the same browser (Debian's Chromium).
+
+    python -m kg.bench_app [--runs 5] [--json app-bench.json]
+
+Two servers run side by side on free localhost ports: the app on the shipped graph, and a page whose
+whole script is one ``st.write``. Each visit opens a fresh browser context (no cookies, no cache) and
+takes, from the browser's own clock (``performance.now()``, zero at navigation start), the moment the
+bare page's text is on screen and the moment the app's first graph is drawn (the drawing script marks
+its canvas ``data-drawn``). The first visit of each server is reported apart ("cold": the app loads
+the pack then); the ratio is of the medians of the later, warm visits, which every later visitor sees.
+
+The goal (issue 14): the app's first graph within 1.5x the bare page's text. Timings are reported,
+never asserted by tests. Needs streamlit, Playwright for Python and ``/usr/bin/chromium``.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run"]
+BARE_TEXT = "kg bare page"
+GOAL = 1.5
+
+#: In the page: the time (ms since navigation) once the app's graph canvas is drawn, else false.
+APP_DRAWN = """() => {
+  for (const host of document.querySelectorAll('[data-testid^="stBidiComponent"]')) {
+    const root = host.shadowRoot || host;
+    const canvas = root.querySelector('.kg-canvas');
+    if (canvas && canvas.dataset.drawn === '1') return performance.now();
+  }
+  return false;
+}"""
+BARE_SHOWN = "() => document.body.innerText.includes(" + json.dumps(BARE_TEXT) + ") ? performance.now() : false"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def _server(script: Path, cwd: Path, log: Path):
+    port = _free_port()
+    command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
+               "--server.headless", "true", "--server.address", "localhost", "--browser.gatherUsageStats", "false"]
+    env = {k: v for k, v in os.environ.items() if k != "KG_GRAPH"}
+    with open(log, "wb") as out:
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + 90
+            while True:
+                try:
+                    with urllib.request.urlopen(f"http://localhost:{port}/_stcore/health", timeout=2) as answer:
+                        if answer.read() == b"ok":
+                            break
+                except OSError:
+                    pass
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"streamlit did not start: see {log}")
+                time.sleep(0.3)
+            yield f"http://localhost:{port}/"
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def _visit(browser, url: str, condition: str) -> float:
+    """Seconds from navigation start to ``condition`` in a fresh context (no cookies, no cache)."""
+    context = browser.new_context(viewport={"width": 1400, "height": 950})
+    try:
+        page = context.new_page()
+        page.goto(url)
+        return page.wait_for_function(condition, timeout=120_000, polling="raf").json_value() / 1000
+    finally:
+        context.close()
+
+
+def measure(runs: int = 5) -> dict:
+    """Cold and warm first-draw times of the app and the bare page, and the warm ratio."""
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory(prefix="kg-bench-app-") as folder:
+        folder = Path(folder)
+        bare = folder / "bare.py"
+        bare.write_text(f"import streamlit as st\nst.write({BARE_TEXT!r})\n", encoding="utf-8")
+        with _server(ROOT / "app.py", ROOT, folder / "app.log") as app_url, \
+                _server(bare, folder, folder / "bare.log") as bare_url, sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            try:
+                cold = {"bare": _visit(browser, bare_url, BARE_SHOWN), "app": _visit(browser, app_url, APP_DRAWN)}
+                times: dict[str, list[float]] = {"bare": [], "app": []}
+                for _ in range(max(1, runs)):  # interleaved, so both see the same machine load
+                    times["bare"].append(_visit(browser, bare_url, BARE_SHOWN))
+                    times["app"].append(_visit(browser, app_url, APP_DRAWN))
+            finally:
+                browser.close()
+    bare_s, app_s = statistics.median(times["bare"]), statistics.median(times["app"])
+    return {"runs": runs, "cold_bare_s": round(cold["bare"], 3), "cold_app_s": round(cold["app"], 3),
+            "bare_text_s": round(bare_s, 3), "app_first_graph_s": round(app_s, 3),
+            "ratio": round(app_s / bare_s, 2), "goal": GOAL, "all": {k: [round(t, 3) for t in v] for k, v in times.items()}}
+
+
+def report(result: dict) -> str:
+    verdict = "meets" if result["ratio"] <= result["goal"] else "misses"
+    return (f"app first graph {result['app_first_graph_s']:.2f} s, bare Streamlit text {result['bare_text_s']:.2f} s "
+            f"(medians of {result['runs']} warm visits): ratio {result['ratio']:.2f}, {verdict} the {result['goal']}x goal; "
+            f"cold first visit: app {result['cold_app_s']:.2f} s, bare {result['cold_bare_s']:.2f} s")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m kg.bench_app", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--json", help="also write the numbers to this file")
+    options = parser.parse_args(argv)
+    result = measure(options.runs)
+    print(report(result))
+    if options.json:
+        Path(options.json).write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
