@@ -38,7 +38,7 @@ st.set_page_config(page_title="kg · deep-learning concepts", page_icon="🧭", 
 
 # --------------------------------------------------------------------------- configuration and escaping
 
-TABS = ("explore", "plan", "connect", "quiz", "checks")
+TABS = ("explore", "plan", "connect", "compare", "quiz", "checks")
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_KNOWN_BYTES = 256 * 1024
 MAX_QUIZ = 50
@@ -357,6 +357,7 @@ def view_from_url() -> None:
     state.focus = params.get("focus") or None
     set_state("targets", [t for t in params.get("plan", "").split(",") if t])
     set_state("whole", params.get("view") == "whole")
+    set_state("compared", [c for c in params.get("compare", "").split(",") if c][:3])
 
 
 def init_state(pack) -> None:
@@ -403,7 +404,7 @@ def reconcile(pack, pack_key: str) -> None:
     focus = resolved(st.session_state.focus) or default_focus(pack, pack_key)
     if focus != st.session_state.focus:
         st.session_state.focus = focus
-    for model in ("targets", "known"):
+    for model in ("targets", "known", "compared"):
         kept = list(dict.fromkeys(r for r in (resolved(n) for n in st.session_state[model]) if r))
         if kept != st.session_state[model]:
             set_state(model, kept)
@@ -425,6 +426,8 @@ def sync_url() -> None:
         wanted["plan"] = ",".join(st.session_state.targets)
     if st.session_state.whole:
         wanted["view"] = "whole"
+    if st.session_state.compared:
+        wanted["compare"] = ",".join(st.session_state.compared)
     if st.query_params.to_dict() != wanted:
         # Streamlit makes each new URL a browser history entry: every focus change can be walked back.
         st.query_params.from_dict(wanted)
@@ -857,6 +860,72 @@ def connect_ui(pack, pack_key: str) -> None:
         draw(pack_key, "connect", drawing)
 
 
+@st.cache_data(show_spinner=False, max_entries=32)
+def compare_data(_pack, pack_key: str, ids: tuple):
+    from kg.compare import compare
+
+    return compare(_pack, list(ids))
+
+
+def compare_ui(pack, pack_key: str) -> None:
+    """Two or three concepts side by side (kg.compare, as `kg compare A B [C]`): what each is, solves, causes and
+    is used in; what they share; how they differ; how they connect. Every concept named opens in Explore."""
+    from kg.compare import SIDE_RELATIONS
+
+    lang = st.session_state.lang
+    picker_ui(pack, pack_key, "compared", w("compare_pick"))
+    ids = st.session_state.compared
+    if len(ids) < 2:
+        st.info(w("compare_need"))
+        return
+    if len(ids) > 3:
+        set_state("compared", ids[:3])
+        ids = ids[:3]
+    result = compare_data(pack, pack_key, tuple(ids))
+
+    def concept_buttons(nodes, key: str) -> None:
+        row = st.container(horizontal=True)
+        for node in nodes:
+            row.button(md(label(pack, node)), key=f"cmp-{key}-{node}", on_click=set_focus, args=(node,), type="tertiary")
+
+    for column, side in zip(st.columns(len(result.sides), gap="medium"), result.sides):
+        with column, st.container(border=True):
+            st.markdown(f"#### {md(label(pack, side.id))}")
+            st.caption(md(render.kind_name(side.kind, lang)))
+            summary = (side.summary_zh if lang == "zh" else "") or side.summary
+            st.markdown(md(summary))
+            for edge_type in SIDE_RELATIONS:
+                targets = side.relations.get(edge_type) or []
+                if targets:
+                    st.markdown(f"*{md(EDGE_TYPES[edge_type]['forward_' + lang])}*")
+                    concept_buttons(targets, f"{side.id}-{edge_type}")
+    st.markdown(f"**{w('compare_differ')}**")
+    if not result.contrasts:
+        st.caption(w("compare_no_contrast"))
+    for contrast in result.contrasts:
+        how = (contrast.how_zh if lang == "zh" else "") or contrast.how
+        st.markdown(f"{md(label(pack, contrast.a))} / {md(label(pack, contrast.b))}: {md(how)}")
+    st.markdown(f"**{w('compare_shared')}**")
+    if result.common_parents:
+        st.caption(w("compare_parents"))
+        concept_buttons(result.common_parents, "parent")
+    if result.closest_common_prerequisites:
+        st.caption(w("compare_prereqs", n=result.common_prerequisite_count))
+        concept_buttons(result.closest_common_prerequisites, "prereq")
+    if not result.common_parents and not result.closest_common_prerequisites:
+        st.caption(w("compare_nothing"))
+    st.markdown(f"**{w('compare_connect')}**")
+    for connection in result.connections:
+        if not connection.path:
+            st.caption(w("compare_unconnected", a=md(label(pack, connection.a)), b=md(label(pack, connection.b))))
+            continue
+        for edge in connection.path:
+            st.markdown(f"- {md(sentence(pack, edge, lang))}")
+            reason = why(pack, edge, lang)
+            if reason:
+                st.caption(md(reason))
+
+
 def quiz_settings_ui(pack, pack_key: str) -> None:
     """Topic (any concept, one concept, or the focus), number of questions and seed."""
     ids = concept_ids(pack, pack_key)
@@ -1045,7 +1114,7 @@ if upload is not None and pack is not None:
 orientation_ui()
 
 usable = pack is not None and pack.graph.number_of_nodes() > 0
-views = {"explore": explore_ui, "plan": plan_ui, "connect": connect_ui, "quiz": quiz_ui}
+views = {"explore": explore_ui, "plan": plan_ui, "connect": connect_ui, "compare": compare_ui, "quiz": quiz_ui}
 for name, tab in zip(TABS, tabs_ui()):
     if not tab.open:
         continue  # only the open tab is computed

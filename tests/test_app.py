@@ -82,7 +82,7 @@ def texts(at: AppTest) -> str:
 
 def test_opens_on_the_shipped_graph_and_every_tab_runs(monkeypatch):
     monkeypatch.delenv("KG_GRAPH", raising=False)
-    for tab in ("explore", "plan", "connect", "quiz", "checks"):
+    for tab in ("explore", "plan", "connect", "compare", "quiz", "checks"):
         at = ok(make_app(tab=tab).run())
         assert at.session_state.tab == tab
         assert at.query_params["tab"] == tab
@@ -92,7 +92,7 @@ def test_opens_on_the_shipped_graph_and_every_tab_runs(monkeypatch):
     assert graph_payload(at)["focus"] == at.session_state.focus
 
 
-@pytest.mark.parametrize("tab", ["explore", "plan", "connect", "quiz", "checks"])
+@pytest.mark.parametrize("tab", ["explore", "plan", "connect", "compare", "quiz", "checks"])
 def test_every_tab_on_a_small_pack(small_dir, tab):
     at = ok(make_app(tab=tab, focus="relu", plan="attention").run())
     body = texts(at)
@@ -105,6 +105,8 @@ def test_every_tab_on_a_small_pack(small_dir, tab):
     elif tab == "connect":
         assert "Connection 1" in body
         assert graph_payload(at)["edges"]
+    elif tab == "compare":
+        assert "Pick two or three concepts" in at.info[0].value
     elif tab == "quiz":
         assert at.session_state.tab == "quiz" and at.query_params["tab"] == "quiz"
         assert at.button(key="quiz-check") is not None and "Review (0)" in body
@@ -194,7 +196,7 @@ def test_language_switch_changes_the_whole_interface(small_dir):
     at.radio(key="w_lang").set_value("zh").run()
     ok(at)
     assert at.title[0].value == "kg · 深度学习概念图谱"
-    assert [t.label for t in at.tabs] == ["探索", "学习计划", "关联", "测验", "检查"]
+    assert [t.label for t in at.tabs] == ["探索", "学习计划", "关联", "对比", "测验", "检查"]
     assert at.query_params["lang"] == "zh"
     data = graph_payload(at)
     assert {n["label"] for n in data["nodes"]} >= {"线性整流函数", "梯度消失"}
@@ -275,8 +277,8 @@ def test_hostile_pack_text_is_escaped_in_every_streamlit_element(tmp_path, monke
     folder.mkdir()
     (folder / "hostile.yaml").write_text(hostile_yaml(), encoding="utf-8")
     monkeypatch.setenv("KG_GRAPH", str(folder))
-    for tab in ("explore", "plan", "connect", "quiz", "checks"):
-        at = make_app(tab=tab, focus="evil-one", plan="evil-one").run()
+    for tab in ("explore", "plan", "connect", "compare", "quiz", "checks"):
+        at = make_app(tab=tab, focus="evil-one", plan="evil-one", compare="evil-one,evil-three").run()
         if tab == "quiz":  # answer nothing and check: explanations and the review list show pack text too
             ok(at.button(key="quiz-check").click().run())
             assert at.session_state.quiz_review and ("Not answered" in texts(at) or "To review" in texts(at))
@@ -488,6 +490,26 @@ def test_quiz_seed_topic_and_language(shipped):
     for radio, question in zip(radios, expected):
         if question.kind == "choice":
             assert radio.options == [md(o) for o in question.options]
-    assert at.tabs[3].label == "测验"
+    assert at.tabs[4].label == "测验"
     ok(at.selectbox(key="w_quiz_topic__zh").set_value("").run())
     assert at.session_state.quiz_topic == "" and len(quiz_radios(at)) == 10
+
+
+def test_compare_view_has_the_content_of_kg_compare(small_dir):
+    from kg.compare import compare
+
+    at = ok(make_app(tab="compare", compare="relu,leaky-relu").run())
+    result = compare(load_pack(small_dir), ["relu", "leaky-relu"])
+    body = texts(at)
+    assert "ReLU" in body and "Leaky ReLU" in body and "How they differ" in body and "How they connect" in body
+    assert "Leaky ReLU is a variant of ReLU" in body.replace("\\", "")
+    assert at.query_params["compare"] == "relu,leaky-relu"
+    for side in result.sides:
+        for targets in side.relations.values():
+            for target in targets:
+                assert at.button(key=f"cmp-{side.id}-" + next(t for t, v in side.relations.items() if target in v) + f"-{target}")
+    # a name from the comparison opens that concept; a third concept can be picked in Chinese
+    ok(at.selectbox(key="pick_compared__en").set_value("vanishing-gradient").run())
+    assert at.session_state.compared == ["relu", "leaky-relu", "vanishing-gradient"]
+    ok(at.button(key="cmp-relu-solves-vanishing-gradient").click().run())
+    assert at.session_state.focus == "vanishing-gradient" and at.session_state.tab == "explore"

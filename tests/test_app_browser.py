@@ -183,11 +183,11 @@ def test_chinese_mode_shows_no_english_the_app_controls(browser, app_url, pack):
         for ref in data.get("refs") or ():
             allowed.update(str(v).strip() for v in (ref.get("title"), *(ref.get("authors") or ())) if v)
     allowed = sorted(allowed, key=len, reverse=True)  # longest first, so a name inside a title goes with it
-    page, watch = open_page(browser, app_url, "?lang=zh&focus=focal-loss&plan=transformer")
+    page, watch = open_page(browser, app_url, "?lang=zh&focus=focal-loss&plan=transformer&compare=relu,sigmoid")
     wait_for_graph(page)
     settle(page)
     found = {}
-    for tab in ("探索", "学习计划", "关联", "测验", "检查"):
+    for tab in ("探索", "学习计划", "关联", "对比", "测验", "检查"):
         page.get_by_role("tab", name=tab).click()
         settle(page)
         page.wait_for_timeout(500)
