@@ -194,26 +194,6 @@ def test_explore_click_plan_offline(browser, small_pack, tmp_path):
         page.close()
 
 
-def test_screenshot_of_the_shipped_graph(browser, tmp_path):
-    with streamlit_app(None, tmp_path) as url:
-        page = browser.new_page(viewport={"width": 1440, "height": 960})
-        watch = Watch(page)
-        page.goto(f"{url}/?focus=transformer&depth=1")
-        wait_for_graph(page)
-        page.wait_for_timeout(800)
-        assert page.evaluate(COUNT) > 1
-        # The README's screenshot is refreshed on request only, so a test run leaves the checkout clean.
-        shot = ROOT / "docs" / "screenshot.png" if os.environ.get("KG_UPDATE_SCREENSHOT") else tmp_path / "screenshot.png"
-        page.screenshot(path=str(shot))
-        assert shot.stat().st_size > 10_000
-        page.goto(f"{url}/?tab=checks")
-        page.locator('[data-testid="stTabs"]').first.wait_for(timeout=30_000)
-        page.wait_for_timeout(800)
-        assert not watch.errors, watch.errors
-        assert not watch.outside(), watch.outside()
-        page.close()
-
-
 def test_hostile_pack_runs_no_script(browser, tmp_path):
     from kg import load_pack
     from kg import layout

@@ -403,8 +403,10 @@ def test_anki_package_opens_as_an_anki_collection(pack, tmp_path):
         assert guid == genanki.guid_for("kg-concept", values["Id"])
         data = pack.graph.nodes[values["Id"]]
         assert f"kind::{data['kind']}" in tags.split()
-        if data.get("section"):
-            assert f"section::{data['section']}" in tags.split()
+        if data.get("section"):  # the section by number and by its names in both languages, not a bare number
+            names = [pack.section_name(data["section"], lang) for lang in ("en", "zh")]
+            named = "_".join([data["section"], *dict.fromkeys(n for n in names if n)]).replace(" ", "_")
+            assert f"section::{named}" in tags.split()
     assert set(by_id) == set(nodes)
     # Cards come due in study order: every prerequisite before what needs it.
     due = dict(db.execute("SELECT n.flds, c.due FROM cards c JOIN notes n ON c.nid = n.id WHERE n.mid = ?", (MODEL_ID,)).fetchall())
@@ -465,7 +467,8 @@ def test_anki_one_note_per_interview_question_and_the_optional_name_cards(pack, 
         assert guid == genanki.guid_for("kg-question", node, number)
         assert values["Question"] == html.escape(question["q"]) and values["Answer"] == html.escape(question["a"])
         assert values["QuestionZh"] == html.escape(question.get("q_zh", "")) and values["AnswerZh"] == html.escape(question.get("a_zh", ""))
-        assert f"concept::{node}" in tags and f"section::{pack.graph.nodes[node]['section']}" in tags
+        section = pack.graph.nodes[node]["section"]
+        assert f"concept::{node}" in tags and any(t == f"section::{section}" or t.startswith(f"section::{section}_") for t in tags)
     assert len(by_model[REVERSE_MODEL_ID]) == len(nodes)
     zh_named = [n for n in nodes if pack.graph.nodes[n].get("name_zh") and pack.graph.nodes[n]["name_zh"] != pack.graph.nodes[n]["name"]]
     assert sorted(values[0] for _, _, values in by_model[ZH_NAME_MODEL_ID]) == sorted(zh_named)

@@ -76,6 +76,14 @@ h4 { margin: 0.8em 0 0.3em; }
 .question { font-size: 20px; margin: 0.4em 0; }"""
 
 
+def _section(pack: "Pack", section: str | None) -> str:
+    """A section with its names in both languages ("7.4 Focal loss 焦点损失"), not a bare number."""
+    if not section:
+        return ""
+    names = dict.fromkeys(n for n in (pack.section_name(section, "en"), pack.section_name(section, "zh")) if n)
+    return " ".join([str(section), *names])
+
+
 def _tag(text: object) -> str:
     return re.sub(r"\s+", "_", str(text).strip())
 
@@ -168,13 +176,14 @@ def build_deck(pack: "Pack", nodes: Iterable[str] | None = None, lang: str = "en
     for position, node in enumerate(order, 1):
         data = pack.graph.nodes[node]
         tags = [f"kind::{_tag(data.get('kind', 'unknown'))}"]
-        if data.get("section"):
-            tags.append(f"section::{_tag(data['section'])}")
+        section = _section(pack, data.get("section"))
+        if section:
+            tags.append(f"section::{_tag(section)}")
         tags.extend(_tag(tag) for tag in data.get("tags", []) if str(tag).strip())
         fields = [
             html.escape(node), f"{position:05d}",
             html.escape(data.get("name") or node), html.escape(data.get("name_zh") or ""),
-            html.escape(data.get("kind") or ""), html.escape(data.get("section") or ""),
+            html.escape(data.get("kind") or ""), html.escape(section),
             html.escape(data.get("summary") or ""), html.escape(data.get("summary_zh") or ""),
             _relations(pack, node, lang), _questions(data.get("questions") or []), _reading(data),
         ]

@@ -120,7 +120,8 @@ def sheet_markdown(pack: "Pack", nodes: Iterable[str], lang: str = "en") -> str:
         lines.append("")
         facts = [_id(node), escape(data.get("kind", ""))]
         if data.get("section"):
-            facts.append(("章节 " if zh else "section ") + escape(data["section"]))
+            names = dict.fromkeys(n for n in (pack.section_name(data["section"], lang), pack.section_name(data["section"], "en" if zh else "zh")) if n)
+            facts.append(("章节 " if zh else "section ") + escape(" ".join([str(data["section"]), *names])))
         facts.append(_minutes(data.get("minutes", DEFAULT_MINUTES)))
         lines.append(" · ".join(facts))
         lines.append("")
