@@ -658,6 +658,14 @@ def explore_ui(pack, pack_key: str) -> None:
                   help=w("whole_help"))
         c3.toggle(w("physics"), key=widget_key("physics"), on_change=copy_to_model, args=("physics", widget_key("physics")),
                   help=w("physics_help"))
+        hits = tuple(h.id for h in search(pack, st.session_state.get("w_query") or "", limit=8))
+        data, too_big = explore_data(pack, pack_key, focus, st.session_state.depth, tuple(st.session_state.filter_types),
+                                     tuple(st.session_state.filter_kinds), tuple(st.session_state.filter_chapters),
+                                     st.session_state.whole, lang, st.session_state.physics, hits)
+        if too_big:
+            st.info(w("too_big", total=pack.graph.number_of_nodes(), cap=OVERVIEW_MAX))
+        draw(pack_key, "explore", data)
+        # below the drawing, so the graph is on screen first (the filters' widgets load more of Streamlit's code)
         with st.expander(w("filters")):
             st.multiselect(w("edge_types"), list(EDGE_TYPES), format_func=lambda t: render.EDGE_NAMES[lang][t],
                            key=widget_key("filter_types"), on_change=copy_to_model, args=("filter_types", widget_key("filter_types")),
@@ -669,13 +677,6 @@ def explore_ui(pack, pack_key: str) -> None:
             st.multiselect(w("chapters"), list(names), format_func=names.get,
                            key=widget_key("filter_chapters"), on_change=copy_to_model, args=("filter_chapters", widget_key("filter_chapters")),
                            placeholder=w("choose"))
-        hits = tuple(h.id for h in search(pack, st.session_state.get("w_query") or "", limit=8))
-        data, too_big = explore_data(pack, pack_key, focus, st.session_state.depth, tuple(st.session_state.filter_types),
-                                     tuple(st.session_state.filter_kinds), tuple(st.session_state.filter_chapters),
-                                     st.session_state.whole, lang, st.session_state.physics, hits)
-        if too_big:
-            st.info(w("too_big", total=pack.graph.number_of_nodes(), cap=OVERVIEW_MAX))
-        draw(pack_key, "explore", data)
     with right:
         details_ui(pack, focus)
 
@@ -1108,7 +1109,6 @@ if source is None:  # the pack's folder name, never a local path
 
 st.html(page_css())
 st.title(w("title"), anchor=False)
-sidebar_ui(pack, pack_key, source, upload_error)
 if upload is not None and pack is not None:
     st.caption(w("using_upload", name=md(upload.name)))
 orientation_ui()
@@ -1125,4 +1125,7 @@ for name, tab in zip(TABS, tabs_ui()):
             views[name](pack, pack_key)
         else:
             st.warning(w("no_focus"))
+# The sidebar is built last so the open view (and its graph) reaches the browser first; its widgets'
+# values are in session state before the script runs, so nothing above needs it to have run.
+sidebar_ui(pack, pack_key, source, upload_error)
 sync_url()

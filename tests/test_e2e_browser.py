@@ -115,6 +115,9 @@ FOCUS = "() => { const c = (" + NETWORK + ")(); return c ? c.__kgNetwork.getSele
 POSITION = """(id) => {
   const c = (""" + NETWORK + """)();
   const n = c.__kgNetwork;
+  const p0 = n.canvasToDOM(n.getPositions([id])[id]);
+  const r0 = c.getBoundingClientRect();
+  if (r0.top + p0.y < 0 || r0.top + p0.y > window.innerHeight) c.scrollIntoView({ block: "center" });  // e.g. under the orientation
   const p = n.canvasToDOM(n.getPositions([id])[id]);
   const r = c.getBoundingClientRect();
   return { x: r.left + p.x, y: r.top + p.y };
