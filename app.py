@@ -574,7 +574,7 @@ def details_ui(pack, focus: str) -> None:
     if lang == "zh" and secondary:
         primary, secondary = secondary, primary
     st.subheader(md(primary), anchor=False)
-    if secondary:
+    if secondary and secondary != primary:
         st.markdown(f"**{md(secondary)}**")
     actions_ui(pack, focus)
     facts = [f"{w('kind')}: {md(render.kind_name(data.get('kind'), lang))}"]

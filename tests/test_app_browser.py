@@ -125,7 +125,7 @@ def test_a_chinese_browser_opens_in_chinese_and_the_switch_is_remembered(browser
     # switching to English is remembered by this browser, also on a bare address
     page.get_by_text("English", exact=True).click()
     page.get_by_role("heading", name="kg · deep-learning concepts").wait_for(timeout=30_000)
-    settle(page)
+    page.wait_for_function("() => document.cookie.includes('kg_lang=en')", timeout=20_000)
     page.goto(app_url + "/")
     page.get_by_role("heading", name="kg · deep-learning concepts").wait_for(timeout=30_000)
     page.context.close()
