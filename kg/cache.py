@@ -84,7 +84,13 @@ def _private_folder(folder: Path, create: bool) -> bool:
 
 
 def read_entry(entry: Path, key: bytes) -> Pack | None:
-    """The cached pack if ``entry`` is present, ours, current and intact; else None."""
+    """The cached pack if ``entry`` is present, ours, current and intact; else None.
+
+    Every field is checked before it is used: the payload length against the file's real size (a
+    damaged length once asked Python for an exabyte and crashed every later run), then the CRC, then
+    the unpickled type. A damaged entry is moved aside to ``*.bad`` (one kept for a look) and the pack
+    is parsed again, so one bad byte costs one slow run, never a crash.
+    """
     if not _private_folder(entry.parent, create=False):
         return None
     try:
@@ -93,22 +99,38 @@ def read_entry(entry: Path, key: bytes) -> Pack | None:
             return None
         with open(entry, "rb") as stream:
             head = stream.read(len(_MAGIC) + _HEAD.size)
-            if len(head) != len(_MAGIC) + _HEAD.size or not head.startswith(_MAGIC):
-                return None
+            if not head.startswith(_MAGIC):
+                return None  # another version's entry: rebuilt and overwritten, not damaged
+            if len(head) != len(_MAGIC) + _HEAD.size:
+                return _quarantine(entry)
             stored_key, crc, length = _HEAD.unpack(head[len(_MAGIC):])
             if stored_key != key:
                 return None  # stale: the pack changed since the entry was written
-            payload = stream.read(length + 1)
+            if length != os.fstat(stream.fileno()).st_size - len(head):
+                return _quarantine(entry)  # truncated, grown or a damaged length field
+            payload = stream.read(length)
     except OSError:
         return None
     if len(payload) != length or zlib.crc32(payload) != crc:
-        return None  # truncated or damaged
+        return _quarantine(entry)
     try:
         with gc_paused():  # millions of objects come back at once
             pack = pickle.loads(payload)
     except Exception:  # noqa: BLE001 - a damaged entry can raise nearly anything; it is rebuilt
-        return None
-    return pack if isinstance(pack, Pack) else None
+        return _quarantine(entry)
+    return pack if isinstance(pack, Pack) else _quarantine(entry)
+
+
+def _quarantine(entry: Path) -> None:
+    """Move a damaged entry aside (``name.bad``, replacing an older one) so that it is never read again."""
+    try:
+        os.replace(entry, entry.with_suffix(".bad"))
+    except OSError:
+        try:
+            os.unlink(entry)
+        except OSError:
+            pass
+    return None
 
 
 def write_entry(entry: Path, key: bytes, pack: Pack) -> bool:

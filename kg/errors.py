@@ -18,3 +18,7 @@ class UnknownConcept(KgError, LookupError):
         self.suggestions = list(suggestions or [])
         hint = f"; did you mean {', '.join(repr(s) for s in self.suggestions)}?" if self.suggestions else ""
         super().__init__(f"unknown concept {name!r}{hint}")
+
+
+class InputFileError(KgError):
+    """A file given to a command (a quiz review list, known concepts) is missing, too large or not what it should be."""

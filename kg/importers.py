@@ -33,8 +33,11 @@ Metacademy (https://metacademy.org, CC BY-SA 3.0) ships its graph as
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 from .fsutil import atomic_write
@@ -58,15 +61,48 @@ def _q(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
+#: Fields of each Metacademy record and the JSON types they must have (None: may be missing or null).
+_FIELDS = {
+    "concepts.jsonl": {"tag": (str,), "title": (str, type(None)), "summary": (str, type(None)),
+                       "learn_time_hours": (int, float, type(None)), "tags": (list, type(None))},
+    "dependencies.jsonl": {"concept": (str,), "requires": (str,), "reason": (str, type(None))},
+}
+_REQUIRED = {"concepts.jsonl": ("tag",), "dependencies.jsonl": ("concept", "requires")}
+
+
+class ImportError_(ValueError):
+    """A record of the data being imported is malformed; the message says file:line and what."""
+
+
 def _read_jsonl(path: Path) -> list[dict]:
+    """The records of a JSON-lines file, each checked: every problem is ``file:line: what is wrong``."""
     records = []
-    with open(path, encoding="utf-8") as stream:
-        for number, line in enumerate(stream, 1):
-            if line.strip():
+    fields, required = _FIELDS.get(path.name, {}), _REQUIRED.get(path.name, ())
+    with open(path, encoding="utf-8-sig", errors="strict") as stream:
+        try:
+            for number, line in enumerate(stream, 1):
+                if not line.strip():
+                    continue
                 try:
-                    records.append(json.loads(line))
+                    record = json.loads(line)
                 except json.JSONDecodeError as err:
-                    raise ValueError(f"{path}:{number}: not JSON: {err.msg}") from None
+                    raise ImportError_(f"{path}:{number}: not JSON: {err.msg} (column {err.colno})") from None
+                except RecursionError:
+                    raise ImportError_(f"{path}:{number}: nested too deeply") from None
+                if not isinstance(record, dict):
+                    raise ImportError_(f"{path}:{number}: expected a JSON object, found {type(record).__name__}")
+                for key in required:
+                    if key not in record:
+                        raise ImportError_(f"{path}:{number}: the record has no '{key}'")
+                for key, types in fields.items():
+                    if key in record and not isinstance(record[key], types):
+                        raise ImportError_(f"{path}:{number}: '{key}' must be {' or '.join(t.__name__ for t in types if t is not type(None))}, "
+                                           f"not {type(record[key]).__name__}")
+                if path.name == "concepts.jsonl" and not all(isinstance(t, str) for t in record.get("tags") or []):
+                    raise ImportError_(f"{path}:{number}: 'tags' must be a list of text")
+                records.append(record)
+        except UnicodeDecodeError:
+            raise ImportError_(f"{path}: not UTF-8 text") from None
     return records
 
 
@@ -120,15 +156,29 @@ def import_metacademy(source: str | Path, out: str | Path) -> dict:
     for record in concepts:
         area = (record.get("tags") or ["other"])[0]
         by_area.setdefault(re.sub(r"[^a-z0-9]+", "-", area.lower()).strip("-") or "other", []).append(record)
-    out.mkdir(parents=True, exist_ok=True)
     header = ["pack:"] + [f"  {key}: {_q(value)}" for key, value in METACADEMY_HEADER.items()]
-    for area, records in sorted(by_area.items()):
-        lines = [f"# Metacademy concepts, subject area '{area}'. CC BY-SA 3.0; written by kg import metacademy.", *header, "concepts:"]
-        for record in sorted(records, key=lambda r: r["_id"]):
-            lines.extend(_concept_lines(record, requires.get(record["_id"], [])))
-        atomic_write(out / f"{area}.yaml", "\n".join(lines) + "\n")
-    atomic_write(out / "LICENSE.md", _LICENSE_NOTE)
+    # Written into a hidden sibling folder and renamed into place at the end: OUT appears complete or not at all.
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent))
+    try:
+        for area, records in sorted(by_area.items()):
+            lines = [f"# Metacademy concepts, subject area '{area}'. CC BY-SA 3.0; written by kg import metacademy.", *header, "concepts:"]
+            for record in sorted(records, key=lambda r: r["_id"]):
+                lines.extend(_concept_lines(record, requires.get(record["_id"], [])))
+            atomic_write(partial / f"{area}.yaml", "\n".join(lines) + "\n")
+        atomic_write(partial / "LICENSE.md", _LICENSE_NOTE)
+        os.chmod(partial, 0o777 & ~_umask())
+        os.replace(partial, out)  # over a missing or empty folder only (cmd_import refuses a non-empty OUT)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
     return {"concepts": len(concepts), "edges": len(seen_edges), "files": len(by_area), "notes": notes, "path": str(out)}
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _concept_lines(record: dict, edges: list[tuple[str, str]]) -> list[str]:

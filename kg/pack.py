@@ -55,19 +55,49 @@ def find_pack_files(root: Path, limits: Limits = Limits()) -> tuple[list[Path], 
     if root.is_file():
         return [root], problems
     if not root.is_dir():
-        return [], [Problem(str(root), 1, 1, "io-error", "no such file or folder", "give a pack folder or a .yaml file with --graph")]
+        return [], [Problem(str(root), 1, 1, "io-error", _what_it_is(root), "give a pack folder or a .yaml file with --graph")]
     files: list[Path] = []
+    real_root = root.resolve()
     for folder, dirs, names in os.walk(root, onerror=lambda err: problems.append(
             Problem(str(err.filename or root), 1, 1, "io-error", err.strerror or str(err)))):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(names):
             if name.endswith(YAML_SUFFIXES) and not name.startswith("."):
-                files.append(Path(folder) / name)
+                file = Path(folder) / name
+                if file.is_symlink() and not _inside(file, real_root):
+                    # A link is followed only within the pack: a shared pack could otherwise read any file on disk.
+                    problems.append(Problem(str(file), 1, 1, "io-error", "a link to a file outside the pack", "copy the file into the pack"))
+                    continue
+                files.append(file)
     files.sort()
     if len(files) > limits.max_files:
         problems.append(Problem(str(root), 1, 1, "limit-exceeded", f"the pack has {len(files)} files; the limit is {limits.max_files}"))
         files = files[: limits.max_files]
     return files, problems
+
+
+def _inside(file: Path, real_root: Path) -> bool:
+    try:
+        return file.resolve().is_relative_to(real_root)
+    except (OSError, RuntimeError):  # a loop of links
+        return False
+
+
+def _what_it_is(path: Path) -> str:
+    """Why a --graph path is not a pack, in words: missing, a pipe, a device, a socket."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return "no such file or folder"
+    except OSError as err:
+        return err.strerror or str(err)
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO), not a pack file or folder"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device, not a pack file or folder"
+    if stat.S_ISSOCK(mode):
+        return "a socket, not a pack file or folder"
+    return "not a regular file or folder"
 
 
 @dataclass

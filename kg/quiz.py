@@ -449,14 +449,71 @@ def review_list(results: Iterable[Result]) -> list[dict]:
     return [r.to_dict() for r in results if not r.correct]
 
 
-def load_review(path: str | Path) -> list[dict]:
-    """The items of a review file; an empty list if it does not exist or is not one."""
+#: Limits for a review file, checked before a round starts (as for packs: it may come from anywhere).
+MAX_REVIEW_BYTES = 5 * 1024 * 1024
+MAX_REVIEW_ITEMS = 10_000
+_REVIEW_SCALARS = (str, int, float, bool, type(None))
+
+
+def load_review(path: str | Path, *, missing_ok: bool = True) -> list[dict]:
+    """The items of a review file, checked: a missing file is an empty list (unless ``missing_ok`` is false).
+
+    Raises :class:`kg.errors.InputFileError`, naming the file and what is wrong, when it is not a
+    regular file, is over :data:`MAX_REVIEW_BYTES`, is not JSON, is nested deeper than a review
+    list, or holds fields of the wrong type. ``kg quiz`` calls this before the first question, so a
+    bad file never costs a round of answers.
+
+    >>> import tempfile, pathlib
+    >>> bad = pathlib.Path(tempfile.mkdtemp()) / "review.json"
+    >>> _ = bad.write_text('{"items": [{"id": "q", "times_wrong": "often"}]}')
+    >>> load_review(bad)
+    Traceback (most recent call last):
+    ...
+    kg.errors.InputFileError: ...review.json: item 1: 'times_wrong' must be a whole number, not str
+    """
+    import os
+    import stat
+
+    from .errors import InputFileError
+
+    name = str(path)
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return []
+        with os.fdopen(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as stream:
+            info = os.fstat(stream.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise InputFileError(f"{name}: not a regular file")
+            if info.st_size > MAX_REVIEW_BYTES:
+                raise InputFileError(f"{name}: {info.st_size:,} bytes; a review file is at most {MAX_REVIEW_BYTES:,}")
+            raw = stream.read(MAX_REVIEW_BYTES + 1)
+    except FileNotFoundError:
+        if missing_ok:
+            return []
+        raise InputFileError(f"{name}: no such file") from None
+    except IsADirectoryError:
+        raise InputFileError(f"{name}: a folder, not a review file") from None
+    except OSError as err:
+        raise InputFileError(f"{name}: {err.strerror or err}") from None
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError) as err:
+        raise InputFileError(f"{name}: not a JSON review file ({err})") from None
+    except RecursionError:
+        raise InputFileError(f"{name}: nested too deeply to be a review file") from None
     items = data.get("items") if isinstance(data, dict) else None
-    return [item for item in items or [] if isinstance(item, dict) and isinstance(item.get("id"), str)]
+    if not isinstance(items, list):
+        raise InputFileError(f"{name}: not a review file (expected an object with an 'items' list)")
+    if len(items) > MAX_REVIEW_ITEMS:
+        raise InputFileError(f"{name}: {len(items):,} items; a review file holds at most {MAX_REVIEW_ITEMS:,}")
+    for number, item in enumerate(items, 1):
+        if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+            raise InputFileError(f"{name}: item {number}: not an object with a text 'id'")
+        times = item.get("times_wrong", 0)
+        if not isinstance(times, int) or isinstance(times, bool) or times < 0:
+            raise InputFileError(f"{name}: item {number}: 'times_wrong' must be a whole number, not {type(times).__name__}")
+        for key, value in item.items():
+            if not isinstance(value, _REVIEW_SCALARS):
+                raise InputFileError(f"{name}: item {number}: '{str(key)[:40]}' must be text or a number, not {type(value).__name__}")
+    return items
 
 
 def save_review(path: str | Path, results: Iterable[Result]) -> list[dict]:
@@ -523,7 +580,9 @@ def cmd_quiz(args) -> int:
     from .cli import _load
 
     pack = _load(args)
-    ids = [item["id"] for item in load_review(args.retry)] if args.retry else None
+    if args.review:
+        load_review(args.review)  # checked before the round: a bad file must not cost the learner's answers
+    ids = [item["id"] for item in load_review(args.retry, missing_ok=False)] if args.retry else None
     questions = make_quiz(pack, topic=args.topic, count=args.count, seed=args.seed, lang=args.lang, ids=ids)
     if not questions:
         print("kg: no questions for this topic", file=sys.stderr)

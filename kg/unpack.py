@@ -114,7 +114,10 @@ def extract_zip(data: bytes, dest: Path, limits: ZipLimits = ZipLimits()) -> lis
     except UnsafeArchive:
         _remove(written)
         raise
-    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, zlib.error) as err:
+    except OSError as err:  # its message would name our temporary folder: say which member, not where
+        _remove(written)
+        raise UnsafeArchive(f"{info.filename!r} cannot be unpacked: {err.strerror or type(err).__name__}") from None
+    except (zipfile.BadZipFile, EOFError, RuntimeError, NotImplementedError, zlib.error) as err:
         _remove(written)
         raise UnsafeArchive(f"the archive cannot be read: {err}") from None
     return written

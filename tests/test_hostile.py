@@ -270,3 +270,131 @@ def test_homoglyphs_and_invisible_characters_are_warnings_but_chinese_and_greek_
             + hostile._concept("c", name="TD(λ) β-VAE 残差ResNet", aliases=["ReLU 激活函数"]))
     pack = pack_of(tmp_path, text)
     assert sorted((p.code, p.line) for p in pack.problems) == [("invisible-character", 10), ("mixed-script", 5)]
+
+
+# ---------------------------------------------------------------- nothing lost: the cache
+
+
+@pytest.mark.parametrize("damage", ["length", "crc", "truncate", "pickle"])
+def test_a_damaged_cache_entry_is_quarantined_and_the_pack_parsed_again(tmp_path, damage):
+    import struct
+
+    from kg import cache
+
+    folder = hostile.write(tmp_path / "pack", GOOD)
+    cache.load_pack_cached(folder)
+    entry = cache.entry_path(folder)
+    data = bytearray(entry.read_bytes())
+    head = len(cache._MAGIC)
+    if damage == "length":
+        data[head + 36: head + 44] = struct.pack("<Q", 2**63 - 1)
+    elif damage == "crc":
+        data[-1] ^= 0xFF
+    elif damage == "truncate":
+        data = data[: len(data) // 2]
+    else:  # a consistent header around a payload that is not a pickle of a Pack
+        payload = b"not a pickle"
+        import zlib
+        data = data[: head + 32] + struct.pack("<IQ", zlib.crc32(payload), len(payload)) + payload
+    entry.write_bytes(bytes(data))
+    pack = cache.load_pack_cached(folder)
+    assert sorted(pack.graph) == ["a", "b"]
+    assert entry.with_suffix(".bad").exists()
+    assert cache.read_entry(entry, cache.fingerprint(folder)) is not None  # rebuilt and readable again
+
+
+# ---------------------------------------------------------------- nothing lost: review files, imports
+
+
+@pytest.mark.parametrize("content, message", [
+    ('{"items": [{"id": "q", "times_wrong": "often"}]}', "'times_wrong' must be a whole number"),
+    ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+    ('{"items": [{"id": "q", "prompt": {"a": [1]}}]}', "'prompt' must be text or a number"),
+    ('{"items": 5}', "expected an object with an 'items' list"),
+    ("\x00\x01", "not a JSON review file"),
+])
+def test_a_bad_review_file_stops_the_quiz_before_the_first_question(tmp_path, capsys, content, message):
+    folder = hostile.write(tmp_path / "pack", GOOD + hostile._concept("c", edges={"requires": ["a"]}) + hostile._concept("d"))
+    review = tmp_path / "review.json"
+    review.write_text(content, encoding="utf-8")
+    for option in ("--review", "--retry"):
+        code, out, err = run(capsys, "quiz", option, review, "--answers", "1,1", "--graph", folder)
+        assert code == 2 and message in err and "[1/" not in out, (option, err)
+    assert review.read_text(encoding="utf-8") == content  # untouched
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+def test_a_review_file_that_is_a_fifo_is_refused_without_blocking(tmp_path, capsys):
+    folder = hostile.write(tmp_path / "pack", GOOD)
+    fifo = tmp_path / "review.json"
+    os.mkfifo(fifo)
+    code, out, err = run(capsys, "quiz", "--retry", fifo, "--graph", folder)
+    assert code == 2 and "not a regular file" in err
+
+
+def metacademy(folder, concepts, dependencies):
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "concepts.jsonl").write_text("".join(line + "\n" for line in concepts), encoding="utf-8")
+    (folder / "dependencies.jsonl").write_text("".join(line + "\n" for line in dependencies), encoding="utf-8")
+    return folder
+
+
+GOOD_CONCEPT = '{"tag": "a", "title": "A", "summary": "S.", "learn_time_hours": 1, "tags": ["x"]}'
+
+
+@pytest.mark.parametrize("concepts, dependencies, message", [
+    ([GOOD_CONCEPT, "[1, 2]"], [], "concepts.jsonl:2: expected a JSON object, found list"),
+    ([GOOD_CONCEPT, '{"title": "no tag"}'], [], "concepts.jsonl:2: the record has no 'tag'"),
+    ([GOOD_CONCEPT, '{"tag": 5}'], [], "concepts.jsonl:2: 'tag' must be str, not int"),
+    ([GOOD_CONCEPT, '{"tag": "b", "tags": [[1]]}'], [], "concepts.jsonl:2: 'tags' must be a list of text"),
+    ([GOOD_CONCEPT], ['{"concept": "a"}'], "dependencies.jsonl:1: the record has no 'requires'"),
+    ([GOOD_CONCEPT], ['{"concept": "a", "requires": "a", "reason": {"x": 1}}'], "dependencies.jsonl:1: 'reason' must be str"),
+    ([GOOD_CONCEPT, "{" * 50_000], [], "concepts.jsonl:2:"),
+])
+def test_import_reports_malformed_lines_by_place_and_writes_nothing(tmp_path, capsys, concepts, dependencies, message):
+    source = metacademy(tmp_path / "src", concepts, dependencies)
+    out = tmp_path / "out"
+    code, stdout, err = run(capsys, "import", "metacademy", source, out)
+    assert code == 1 and message in err and "Traceback" not in err
+    assert not out.exists() and [p.name for p in tmp_path.iterdir()] == ["src"]  # no half-written or hidden folder
+
+
+def test_import_writes_the_whole_folder_at_once(tmp_path, capsys):
+    source = metacademy(tmp_path / "src", [GOOD_CONCEPT, '{"tag": "b", "title": "B"}'], ['{"concept": "b", "requires": "a", "reason": "r"}'])
+    code, stdout, err = run(capsys, "import", "metacademy", source, tmp_path / "out")
+    assert code == 0 and sorted(p.name for p in (tmp_path / "out").iterdir()) == ["LICENSE.md", "other.yaml", "x.yaml"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "src"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+def test_graph_on_a_fifo_says_what_it_is(tmp_path, capsys):
+    fifo = tmp_path / "pack.yaml"
+    os.mkfifo(fifo)
+    code, out, err = run(capsys, "order", "a", "--graph", fifo)
+    assert code == 2 and "a named pipe (FIFO)" in err
+
+
+def test_a_linked_yaml_file_must_stay_inside_the_pack(tmp_path):
+    outside = tmp_path / "secret.yaml"
+    outside.write_text(hostile._concept("secret"), encoding="utf-8")
+    folder = hostile.write(tmp_path / "pack", GOOD)
+    (folder / "inside-link.yaml").symlink_to(folder / "pack.yaml")
+    (folder / "z-outside.yaml").symlink_to(outside)
+    pack = load_pack(folder)
+    assert "secret" not in pack.graph
+    assert [(p.code, p.message) for p in pack.errors if "outside" in p.message] == [("io-error", "a link to a file outside the pack")]
+
+
+def test_zip_errors_never_show_the_server_folder(tmp_path):
+    import io
+    import zipfile
+
+    from kg.unpack import UnsafeArchive, extract_zip
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("a.yaml", "- id: a\n")
+        archive.writestr("a.yaml", "- id: b\n")  # the same member twice
+    with pytest.raises(UnsafeArchive) as caught:
+        extract_zip(buffer.getvalue(), tmp_path)
+    assert str(tmp_path) not in str(caught.value) and "'a.yaml'" in str(caught.value)
