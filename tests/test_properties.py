@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import shutil
+import unicodedata
 import tempfile
 import time
 import tracemalloc
@@ -151,9 +152,17 @@ def packs(draw, text=TEXT, max_concepts=8):
 
 
 def expected_nodes(concepts):
+    """The node data a pack of these concepts loads to: text fields and lists of text come back NFC-normalised."""
+    def normal(key, value):
+        if key in ("name", "name_zh", "summary", "summary_zh"):
+            return unicodedata.normalize("NFC", value)
+        if key in ("aliases", "tags"):
+            return [unicodedata.normalize("NFC", item) for item in value]
+        return value
+
     nodes = {}
     for concept in concepts:
-        nodes[concept["id"]] = {key: value for key, value in concept.items() if key not in TARGET_FIRST}
+        nodes[concept["id"]] = {key: normal(key, value) for key, value in concept.items() if key not in TARGET_FIRST}
     return nodes
 
 
