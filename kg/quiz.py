@@ -152,10 +152,23 @@ def variant_family(pack: "Pack", node: str) -> set[str]:
     Whatever is true of a concept is often true of its parent or its variants (Leaky ReLU, like ReLU, eases
     vanishing gradients), so truth is judged between families, not single concepts.
     """
-    import networkx as nx
+    return _chain(pack, node, "variant-of", "out") | _chain(pack, node, "variant-of", "in")
 
-    variant = nx.subgraph_view(pack.graph, filter_edge=lambda u, v, key: key == "variant-of")
-    return {node} | nx.ancestors(variant, node) | nx.descendants(variant, node)
+
+def _chain(pack: "Pack", node: str, edge_type: str, direction: str) -> set[str]:
+    """``node`` and everything reached from it over ``edge_type`` edges only, along ("out") or against ("in") them.
+
+    A plain walk over the adjacency: a filtered networkx view would re-filter every neighbour dict it touches.
+    """
+    adjacency = pack.graph.succ if direction == "out" else pack.graph.pred
+    seen, stack = {node}, [node]
+    while stack:
+        current = stack.pop()
+        for other, keyed in adjacency[current].items():
+            if edge_type in keyed and other not in seen:
+                seen.add(other)
+                stack.append(other)
+    return seen
 
 
 def _correct_set(pack: "Pack", edge_type: str, direction: str, anchor: str) -> set[str]:
@@ -169,7 +182,6 @@ def _correct_set(pack: "Pack", edge_type: str, direction: str, anchor: str) -> s
     """
     import networkx as nx
 
-    graph = pack.graph
     family = variant_family(pack, anchor)
     linked = set()
     for member in family:
@@ -179,9 +191,8 @@ def _correct_set(pack: "Pack", edge_type: str, direction: str, anchor: str) -> s
         answers |= variant_family(pack, node)
     if edge_type == "requires":
         answers |= nx.ancestors(pack.study, anchor) if direction == "inverse" else nx.descendants(pack.study, anchor)
-    if edge_type in ("variant-of", "used-in"):
-        only_this_type = nx.subgraph_view(graph, filter_edge=lambda u, v, key: key == edge_type)
-        answers |= nx.ancestors(only_this_type, anchor) if direction == "forward" else nx.descendants(only_this_type, anchor)
+    if edge_type in ("variant-of", "used-in"):  # forward: what reaches the anchor; inverse: what it reaches
+        answers |= _chain(pack, anchor, edge_type, "in" if direction == "forward" else "out")
     return answers
 
 
