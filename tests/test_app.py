@@ -513,3 +513,31 @@ def test_compare_view_has_the_content_of_kg_compare(small_dir):
     assert at.session_state.compared == ["relu", "leaky-relu", "vanishing-gradient"]
     ok(at.button(key="cmp-relu-solves-vanishing-gradient").click().run())
     assert at.session_state.focus == "vanishing-gradient" and at.session_state.tab == "explore"
+
+
+def test_learn_next_starts_at_the_foundations(monkeypatch):
+    """With nothing known, what to learn first is what opens up the most, not leaves such as gRPC or REST."""
+    import networkx as nx
+
+    monkeypatch.delenv("KG_GRAPH", raising=False)
+    shipped = load_pack()
+    at = ok(make_app(tab="plan").run())
+    first = [b.key.removeprefix("next-focus-") for b in at.button if b.key and b.key.startswith("next-focus-")][:5]
+    assert len(first) == 5
+    unlocks = {n: len(nx.descendants(shipped.study, n)) for n in shipped.study if not shipped.study.pred[n]}
+    median = sorted(unlocks.values())[len(unlocks) // 2]
+    assert all(unlocks[n] > median for n in first), {n: unlocks[n] for n in first}
+
+
+def test_a_plan_that_cannot_be_made_sends_to_the_checks_tab(tmp_path, monkeypatch):
+    folder = tmp_path / "cycle"
+    folder.mkdir()
+    (folder / "c.yaml").write_text(
+        "- {id: a, name: A, kind: concept, summary: S., requires: [b]}\n"
+        "- {id: b, name: B, kind: concept, summary: S., requires: [a]}\n", encoding="utf-8")
+    monkeypatch.setenv("KG_GRAPH", str(folder))
+    at = ok(make_app(tab="plan", plan="a").run())
+    assert any("Checks tab" in e.value for e in at.error)
+    assert not any("kg check" in e.value for e in at.error)
+    ok(at.button(key="plan-checks").click().run())
+    assert at.session_state.tab == "checks" and at.query_params["tab"] == "checks"
