@@ -202,6 +202,12 @@ def plan_data(_pack, pack_key: str, targets: tuple, known: tuple, lang: str, phy
     steps = [(s.id, s.minutes, list(s.reason) + ([None] if s.reason_length > len(s.reason) else []), s.is_target) for s in plan.steps]
     drawing = render.graph_data(_pack, [s[0] for s in steps], lang=lang, layout="layered", physics=physics,
                                 height=GRAPH_HEIGHT, labels="all", highlight=route_to_targets(_pack, plan))
+    # Layers top to bottom instead of left to right: a plan has more layers than concepts per layer, and a
+    # row of names side by side needs the page's width, not a column's.
+    for node in drawing["nodes"]:
+        node["x"], node["y"] = round(node["y"] * 2.4, 1), round(node["x"] * 0.45, 1)
+    layers = len({node["y"] for node in drawing["nodes"]})
+    drawing["height"] = int(min(1400, max(320, 90 * layers + 80)))
     return steps, plan.total_minutes, drawing
 
 
@@ -776,38 +782,36 @@ def plan_ui(pack, pack_key: str) -> None:
     with st.expander(w("known_files")):
         known_ui(pack)
     targets = st.session_state.targets
-    steps = None
-    left, right = st.columns([2, 3], gap="medium")
+    steps, total, drawing = None, 0, None
+    if not targets:
+        st.info(w("plan_empty"))
+    else:
+        try:
+            steps, total, drawing = plan_data(pack, pack_key, tuple(targets), tuple(st.session_state.known),
+                                              st.session_state.lang, st.session_state.physics)
+        except Exception:  # a cycle in a broken pack has no study order: the Checks tab says where
+            st.error(w("plan_broken"))
+            st.button(w("open_checks"), key="plan-checks", on_click=open_checks)
+    if steps == []:
+        st.success(w("plan_done"))
+    elif steps:
+        st.markdown(f"**{w('plan_total', steps=count(len(steps), 'n_steps'), time=duration(total))}**")
+        draw(pack_key, "plan", drawing)  # the whole width, first steps at the top: every step's name has room
+    left, right = st.columns([3, 2], gap="medium")
     with left:
-        if not targets:
-            st.info(w("plan_empty"))
-        else:
-            try:
-                steps, total, drawing = plan_data(pack, pack_key, tuple(targets), tuple(st.session_state.known),
-                                                  st.session_state.lang, st.session_state.physics)
-            except Exception:  # a cycle in a broken pack has no study order: the Checks tab says where
-                st.error(w("plan_broken"))
-                st.button(w("open_checks"), key="plan-checks", on_click=open_checks)
-                steps, total, drawing = None, 0, None
-            if steps is not None:
-                if not steps:
-                    st.success(w("plan_done"))
-                else:
-                    st.markdown(f"**{w('plan_total', steps=count(len(steps), 'n_steps'), time=duration(total))}**")
-                    st.caption(w("tick"))
-                    for index, (node, minutes, reason, is_target) in enumerate(steps, 1):
-                        extra = f" · **{w('target')}**" if is_target else ""
-                        c1, c2 = st.columns([6, 1], vertical_alignment="center")
-                        c1.checkbox(f"{index}\\. {md(label(pack, node))} · {duration(minutes)}{extra}", value=False,
-                                    key=f"step-{node}", on_change=add_known, args=([node],))
-                        c2.button("", icon=":material/open_in_new:", key=f"step-open-{node}", on_click=set_focus,
-                                  args=(node,), help=w("open_help"), type="tertiary")
-                        if reason:
-                            st.caption(w("why_step") + ": " + " → ".join("…" if e is None else md(sentence(pack, e, st.session_state.lang)) for e in reason))
-                    export_button(pack, pack_key, "markdown", "plan", w("download_plan"), key="plan-markdown")
+        if steps:
+            st.caption(w("tick"))
+            for index, (node, minutes, reason, is_target) in enumerate(steps, 1):
+                extra = f" · **{w('target')}**" if is_target else ""
+                c1, c2 = st.columns([8, 1], vertical_alignment="center")
+                c1.checkbox(f"{index}\\. {md(label(pack, node))} · {duration(minutes)}{extra}", value=False,
+                            key=f"step-{node}", on_change=add_known, args=([node],))
+                c2.button("", icon=":material/open_in_new:", key=f"step-open-{node}", on_click=set_focus,
+                          args=(node,), help=w("open_help"), type="tertiary")
+                if reason:
+                    st.caption(w("why_step") + ": " + " → ".join("…" if e is None else md(sentence(pack, e, st.session_state.lang)) for e in reason))
+            export_button(pack, pack_key, "markdown", "plan", w("download_plan"), key="plan-markdown")
     with right:
-        if targets and steps:
-            draw(pack_key, "plan", drawing)
         st.markdown(f"**{w('next')}**")
         st.caption(w("next_help"))
         try:
@@ -816,10 +820,11 @@ def plan_ui(pack, pack_key: str) -> None:
             st.error(w("plan_broken"))
             nxt = []
         for node in nxt:
-            c1, c2, c3 = st.columns([6, 1, 1], vertical_alignment="center")
-            c1.markdown(md(label(pack, node)))
-            c2.button(w("focus_btn"), key=f"next-focus-{node}", on_click=set_focus, args=(node,))
-            c3.button(w("add_btn"), key=f"next-add-{node}", on_click=add_target, args=(node,))
+            # one row sized to its content: the buttons' words are never cut ("Fo…")
+            row = st.container(horizontal=True, vertical_alignment="center")
+            row.markdown(md(label(pack, node)), width="stretch")
+            row.button(w("focus_btn"), key=f"next-focus-{node}", on_click=set_focus, args=(node,), width="content")
+            row.button(w("add_btn"), key=f"next-add-{node}", on_click=add_target, args=(node,), width="content")
 
 
 def connect_ui(pack, pack_key: str) -> None:
