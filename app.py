@@ -32,6 +32,7 @@ from kg.queries import connect, fringe, group_relations, related, sentence, stud
 from kg.schema import DEFAULT_MINUTES, EDGE_TYPES, ID_PATTERN, KINDS, section_key
 from kg.search import picker_label, resolve_entry, search
 from kg import layout, render
+from kg.markup import markdown_literal
 from kg.app_text import LANGS, PROBLEMS_ZH, WORDS, text as word
 
 st.set_page_config(page_title="kg · deep-learning concepts", page_icon="🧭", layout="wide")
@@ -59,8 +60,8 @@ _SAFE_URL = re.compile(r"^https?://[^\s<>()\[\]\"'`\\]+$")
 
 
 def md(text) -> str:
-    """Pack text made literal for Streamlit Markdown: every Markdown/HTML character backslash-escaped."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text or "").split()))
+    """Pack text made literal for Streamlit Markdown (escaped, and icons, colours, shortcodes and autolinks broken)."""
+    return markdown_literal(text)
 
 
 def w(key: str, **values) -> str:
@@ -136,19 +137,23 @@ def upload_file_name(name: str) -> str:
 @st.cache_resource(show_spinner=False, max_entries=4)
 def load_uploaded_pack(name: str, digest: str, _data: bytes):
     """Unpack an upload into a temporary folder, load it, and delete the folder (the pack is in memory)."""
-    from kg.unpack import UnsafeArchive, extract_zip
+    from kg.unpack import UnsafeArchive, UploadLimits, ZipLimits, extract_zip, upload_problem
 
+    limits = UploadLimits()
     with tempfile.TemporaryDirectory(prefix="kg-upload-") as folder:
         root = Path(folder) / "pack"
         root.mkdir()
         if name.lower().endswith(".zip"):
             try:
-                extract_zip(_data, root)
+                extract_zip(_data, root, ZipLimits(max_total_bytes=limits.max_bytes))
             except UnsafeArchive as err:
                 return None, str(err)
         else:
             # the file keeps the user's own name, so every problem cites it (never a temporary path)
             (root / upload_file_name(name)).write_bytes(_data)
+        too_large = upload_problem(root, limits)  # before parsing: bytes and concepts bound what the cache holds
+        if too_large:
+            return None, too_large
         pack, error = _safe_load(root, name)
         if pack is not None:
             prefix = str(root) + os.sep
@@ -596,9 +601,12 @@ def details_ui(pack, focus: str) -> None:
         with st.expander(w("other_summary")):
             st.markdown(md(data[second]))
     st.markdown(f"**{w('relations')}**")
-    groups = group_relations(related(pack, focus, depth=1), lang)
+    relations = related(pack, focus, depth=1)  # capped (queries.MAX_RELATIONS): a hub of 20,000 made 20,000 buttons
+    groups = group_relations(relations, lang)
     if not groups:
         st.caption(w("no_relations"))
+    if relations.more:
+        st.caption(w("relations_more", n=relations.more))
     for title, members in groups:
         st.markdown(f"*{md(title)}*")
         for relation in members:
@@ -695,7 +703,7 @@ def load_known_file(pack) -> None:
     try:
         if uploaded.size > MAX_KNOWN_BYTES:
             raise ValueError(f"larger than {MAX_KNOWN_BYTES // 1024} KB")
-        data = json.loads(uploaded.getvalue().decode("utf-8"))
+        data = json.loads(uploaded.getvalue().decode("utf-8-sig"))  # a byte-order mark is fine
         names = data.get("known") if isinstance(data, dict) else data
         if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
             raise ValueError('expected {"known": [ids]}')
@@ -711,7 +719,8 @@ def known_ui(pack) -> None:
     payload = json.dumps({"format": "kg-known", "version": 1, "known": st.session_state.known}, ensure_ascii=False, indent=1)
     c1, c2 = st.columns(2)
     c1.download_button(w("known_down"), payload.encode("utf-8"), file_name="kg-known.json", mime="application/json")
-    c2.file_uploader(w("known_up"), type=["json"], key="known_file", on_change=load_known_file, args=(pack,))
+    c2.file_uploader(w("known_up"), type=["json"], key="known_file", on_change=load_known_file, args=(pack,),
+                     help=w("known_help", kb=MAX_KNOWN_BYTES // 1024), max_upload_size=1)
     message = st.session_state.pop("_known_message", None)
     if message:
         (st.success if message[0] == "ok" else st.error)(message[1])
@@ -1127,7 +1136,12 @@ for name, tab in zip(TABS, tabs_ui()):
         if name == "checks":
             checks_ui(pack, load_error)
         elif usable:
-            views[name](pack, pack_key)
+            try:
+                views[name](pack, pack_key)
+            except KgError as err:
+                st.error(md(err))
+            except Exception as err:  # noqa: BLE001 - the app's one guard: a bug is one line, never a traceback with server paths
+                st.error(md(f"{w('internal_error')} ({type(err).__name__})"))
         else:
             st.warning(w("no_focus"))
 # The sidebar is built last so the open view (and its graph) reaches the browser first; its widgets'

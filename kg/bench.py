@@ -1,6 +1,7 @@
 """The benchmark: how fast kg loads, checks and answers, on real and synthetic packs of every size.
 
     python -m kg.bench [--sizes 1000,10000,100000] [--runs 5] [--json bench.json]
+    python -m kg.bench --hostile [LABEL] [--json hostile.json]   (issue 15's table of hostile packs)
 
 Datasets: the shipped graph, the Metacademy pack (imported into a temporary
 folder from ``shared/datasets/metacademy``), and synthetic packs from
@@ -274,6 +275,89 @@ def goals(results: dict, cli: dict | None) -> list[str]:
     return notes
 
 
+# --------------------------------------------------------------------------- hostile packs (issue 15)
+
+#: (label, issue's figure before the fix, files to write, kg arguments). Packs come from :mod:`kg.hostile`;
+#: "{pack}" is replaced by the pack folder. Each row is one whole ``kg`` process under ``/usr/bin/time -v``.
+HOSTILE_ROWS = [
+    ("19,000 concepts requiring one root, required by one hub", "kg check: 3 min 45 s",
+     lambda h: h.hub_and_root(19_000), ["check", "--graph", "{pack}"]),
+    ("20,000 edges to unknown targets", "quadratic",
+     lambda h: h.unknown_targets(20_000), ["check", "--graph", "{pack}"]),
+    ("10,000-concept chain", "over 60 s, 283 MB of text",
+     lambda h: h.chain(10_000), ["order", "c9999", "--graph", "{pack}"]),
+    ("10,000-concept chain, --json", "2.7 GB of JSON",
+     lambda h: h.chain(10_000), ["order", "c9999", "--json", "--graph", "{pack}"]),
+    ("1,000-concept chain", "RecursionError traceback",
+     lambda h: h.chain(1_000), ["path", "c0", "c999", "--graph", "{pack}"]),
+    ("30x30 grid of requires", "over 120 s",
+     lambda h: h.grid(30, 30), ["path", "g-0-0", "g-29-29", "--max", "1000", "--graph", "{pack}"]),
+    ("chain of 900, 20,000 in the middle, chain of 900", "2 min, 5.4 GB",
+     lambda h: h.bottleneck(900, 20_000), ["path", "a0", "b899", "--graph", "{pack}"]),
+    ("complete DAG of 1,000: check", "20 to 35 s, 1 GB",
+     lambda h: h.complete_dag(1_000), ["check", "--graph", "{pack}"]),
+    ("complete DAG of 1,000: related", "20 to 35 s, 1 GB",
+     lambda h: h.complete_dag(1_000), ["related", "d500", "--depth", "2", "--graph", "{pack}"]),
+    ("complete DAG of 1,000: path", "20 to 35 s, 1 GB",
+     lambda h: h.complete_dag(1_000), ["path", "d0", "d999", "--graph", "{pack}"]),
+    ("complete DAG of 1,000: focused export", "20 to 35 s, 1 GB",
+     lambda h: h.complete_dag(1_000), ["export", "--format", "json", "--focus", "d500", "--graph", "{pack}"]),
+    ("star of 5,000 without distractors", "70 s before 'no questions'",
+     lambda h: h.star(5_000), ["quiz", "--count", "10", "--answers", "1", "--graph", "{pack}"]),
+    ("10,000 files of one concept each", "over 120 s",
+     lambda h: h.many_files(10_000), ["order", "c9999", "--graph", "{pack}"]),
+    ("very long aliases (4 MB)", "13 s",
+     lambda h: h.long_aliases(40, 100_000), ["search", "alias 7 xxxx", "--graph", "{pack}"]),
+    ("1,999 files of bare numbers (2 million problems)", "51 s, 3.6 GB (app)",
+     lambda h: {f"n{i:04d}.yaml": h.bare_numbers(1_000) for i in range(1_999)}, ["check", "--graph", "{pack}"]),
+]
+
+
+def _time_v(command: list[str], env: dict) -> dict:
+    """One whole process under ``/usr/bin/time -v``: wall seconds, peak MB, exit code, bytes printed."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        code = subprocess.call(["/usr/bin/time", "-v", *command], stdout=out, stderr=err, env=env)
+        wall = time.perf_counter() - start
+        out.seek(0, 2)
+        printed = out.tell()
+        err.seek(0)
+        report = err.read().decode("utf-8", "replace")
+    peak = next((int(line.rsplit(":", 1)[1]) for line in report.splitlines() if "Maximum resident set size" in line), 0)
+    cpu = sum(float(line.rsplit(":", 1)[1]) for line in report.splitlines() if line.strip().startswith(("User time", "System time")))
+    last = [line for line in report.splitlines() if line.startswith("kg:")][:1]
+    return {"seconds": round(wall, 2), "cpu_seconds": round(cpu, 2), "peak_mb": round(peak / 1024), "exit": code, "output_kb": round(printed / 1024),
+            "message": last[0] if last else ""}
+
+
+def hostile_benchmark(only: str = "") -> list[dict]:
+    """Every row of :data:`HOSTILE_ROWS` (or those whose label contains ``only``), measured once each."""
+    from . import hostile
+
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="kg-hostile-") as work:
+        env = {**os.environ, "KG_NO_CACHE": "1"}
+        for number, (label, before, build, argv) in enumerate(HOSTILE_ROWS):
+            if only and only not in label:
+                continue
+            folder = hostile.write(Path(work) / f"pack-{number}", build(hostile))
+            command = [sys.executable, "-m", "kg", *(str(folder) if arg == "{pack}" else arg for arg in argv)]
+            result = _time_v(command, env)
+            rows.append({"input": label, "command": "kg " + " ".join("PACK" if a == "{pack}" else a for a in argv),
+                         "before": before, **result})
+            print(f"  {label}: {result['seconds']} s ({result['cpu_seconds']} s CPU), {result['peak_mb']} MB, exit {result['exit']}",
+                  file=sys.stderr)
+    return rows
+
+
+def hostile_table(rows: list[dict]) -> str:
+    lines = ["| input | command | before | after: wall | CPU | peak RSS | exit | printed |", "|---|---|---|---:|---:|---:|---:|---:|"]
+    for row in rows:
+        lines.append(f"| {row['input']} | `{row['command']}` | {row['before']} | {row['seconds']:.1f} s | {row['cpu_seconds']:.1f} s | {row['peak_mb']} MB | "
+                     f"{row['exit']} | {row['output_kb']:,} KB |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m kg.bench", description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="1000,10000,100000", help="synthetic pack sizes, comma-separated")
@@ -281,7 +365,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", metavar="OUT", help="write all results here")
     parser.add_argument("--skip", default="", help="datasets to leave out: shipped, metacademy")
     parser.add_argument("--worker", metavar="PACK", help=argparse.SUPPRESS)
+    parser.add_argument("--hostile", nargs="?", const="", metavar="LABEL",
+                        help="instead: the hostile-pack table of issue 15 (whole kg processes under /usr/bin/time -v); "
+                             "LABEL picks the rows whose input contains it")
     args = parser.parse_args(argv)
+    if args.hostile is not None:
+        rows = hostile_benchmark(args.hostile)
+        print(hostile_table(rows))
+        if args.json:
+            Path(args.json).write_text(json.dumps({"date": datetime.date.today().isoformat(), "machine": machine(), "rows": rows},
+                                                  indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        return 0
     if args.worker:
         print(json.dumps(measure(Path(args.worker), args.runs)))
         return 0

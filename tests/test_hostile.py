@@ -398,3 +398,30 @@ def test_zip_errors_never_show_the_server_folder(tmp_path):
     with pytest.raises(UnsafeArchive) as caught:
         extract_zip(buffer.getvalue(), tmp_path)
     assert str(tmp_path) not in str(caught.value) and "'a.yaml'" in str(caught.value)
+
+
+# ---------------------------------------------------------------- the app: Markdown that stays text, bounded uploads
+
+
+@pytest.mark.parametrize("text", [":material/lock:", ":streamlit:", ":smile:", ":red[alert]", "www.evil.example", "mail me@evil.example",
+                                  "**bold** [link](https://x.example) <b>x</b>"])
+def test_pack_text_for_streamlit_has_no_directive_link_or_markup_left(text):
+    import re
+
+    from kg.markup import markdown_literal
+
+    shown = markdown_literal(text)
+    assert not re.search(r"(?<!\\):[\w/+-]+:", shown) and not re.search(r"\\?:[a-z]+\\?\[", shown.replace("\\:\u2060", ""))
+    assert "www." not in shown and not re.search(r"@[a-z]", shown) and "](" not in shown and "<b>" not in shown
+    assert shown.replace("\u2060", "").replace("\\", "") == text  # the reader sees exactly the pack's text
+
+
+def test_an_upload_is_bounded_by_bytes_and_concepts_before_parsing(tmp_path):
+    from kg.unpack import UploadLimits, upload_problem
+
+    folder = hostile.write(tmp_path / "pack", hostile.chain(50))
+    assert upload_problem(folder, UploadLimits(max_concepts=50)) is None
+    assert upload_problem(folder, UploadLimits(max_concepts=49)).startswith("the pack has about 50 concepts; the app loads at most 49")
+    assert "more than" in upload_problem(folder, UploadLimits(max_bytes=1000))
+    flow = hostile.write(tmp_path / "flow", "[" + ", ".join(f'{{"id": "c{i}"}}' for i in range(100)) + "]\n", english_only=False)
+    assert "about 100 concepts" in upload_problem(flow, UploadLimits(max_concepts=99))
