@@ -1,4 +1,10 @@
-"""The ``kg`` command: parses arguments, calls the library, prints. No logic of its own."""
+"""The ``kg`` command: every subcommand parses its arguments, calls the library and prints the answer.
+
+Nothing under ``kg/`` imports this module (only ``kg/__main__.py``); the library raises
+:class:`kg.errors.KgError` and returns values, and this module turns them into text, JSON and exit
+codes. Each subcommand accepts only the options it uses (``tests/test_cli_options.py`` checks that
+every accepted option changes what the command does).
+"""
 from __future__ import annotations
 
 import argparse
@@ -7,54 +13,37 @@ import os
 import sys
 import traceback
 from pathlib import Path
+from typing import Callable
 
 from . import __version__
 from .errors import KgError, PackError, UnknownConcept
-from .problems import CODES, count_by_severity
+from .problems import count_by_severity
 from .schema import EDGE_TYPES
 from .terminal import SafeStream
+from .text import LANGS, duration, name_line, word
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
-
-
-def _minutes(total: int) -> str:
-    hours, minutes = divmod(total, 60)
-    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
-
-
-def _names(pack, node, lang):
-    from .queries import names
-
-    first, second = names(pack, node, lang)
-    return first + (f" ({second})" if second else "")
-
-
-def positive(text: str) -> int:
-    """An argparse type: a whole number of at least 1 (``--count -5`` is a usage error, not 137 questions)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} is less than 1")
-    return value
 
 
 def _split(values):
     return [part.strip() for value in values or [] for part in value.split(",") if part.strip()]
 
 
+def _json(data) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
 def _load(args):
     from .pack import Limits, load_pack
 
     limits = Limits(max_file_bytes=args.max_file_mb * 1024 * 1024) if getattr(args, "max_file_mb", None) else Limits()
-    if not args.no_cache:
+    if args.no_cache:
+        pack = load_pack(args.graph, limits=limits)
+    else:
         from .cache import load_pack_cached
 
         pack = load_pack_cached(args.graph, limits=limits)
-    else:
-        pack = load_pack(args.graph, limits=limits)
-    if not pack.files and any(p.code == "io-error" for p in pack.problems):
+    if _unreadable(pack):
         if args.command == "check":
             return pack  # cmd_check prints the problem and exits 2
         raise PackError(f"cannot read the pack: {pack.problems[0].path}: {pack.problems[0].message}")
@@ -63,47 +52,57 @@ def _load(args):
     return pack
 
 
+def _unreadable(pack) -> bool:
+    """No file could be read at all: a usage error (wrong path), not a pack with problems."""
+    return not pack.files and any(p.code == "io-error" for p in pack.problems)
+
+
+# ---------------------------------------------------------------- the commands
+
+
 def cmd_check(args) -> int:
     pack = _load(args)
     counts = count_by_severity(pack.problems)
-    if args.format == "json" or args.json:
-        print(json.dumps({"problems": [p.to_dict() for p in pack.problems], "counts": counts,
-                          "concepts": pack.graph.number_of_nodes(), "edges": pack.graph.number_of_edges()}, ensure_ascii=False, indent=2))
+    if args.json:
+        _json({"problems": [p.to_dict() for p in pack.problems], "counts": counts,
+               "concepts": pack.graph.number_of_nodes(), "edges": pack.graph.number_of_edges()})
     else:
         for problem in pack.problems:
             print(problem.format())
         print(f"{pack.graph.number_of_nodes()} concepts, {pack.graph.number_of_edges()} edges in {len(pack.files)} files: "
               f"{counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} info")
-    if not pack.files and any(p.code == "io-error" for p in pack.problems):
+    if _unreadable(pack):
         return EXIT_USAGE
     failing = counts["error"] + (counts["warning"] if args.strict else 0)
     return EXIT_PROBLEMS if failing else EXIT_OK
 
 
 def cmd_order(args) -> int:
-    from .queries import locality, sentence, study_order, why_chain
+    from .queries import locality, study_order, why_chain
+    from .text import edge_sentence
 
     pack = _load(args)
     plan = study_order(pack, args.targets, _split(args.known))
     if args.json:
-        print(json.dumps({"targets": plan.targets, "known": plan.known, "total_minutes": plan.total_minutes,
-                          "locality": round(locality(pack, plan), 3),
-                          "steps": [{"id": s.id, "name": pack.graph.nodes[s.id].get("name"), "name_zh": pack.graph.nodes[s.id].get("name_zh"),
-                                     "minutes": s.minutes, "target": s.is_target, "reason": [list(e) for e in (why_chain(plan, s.id, full=True) if args.why == "full" else s.reason)],
-                                     "reason_length": s.reason_length, "pulled_by": list(plan.pulled_by[s.id]) if s.id in plan.pulled_by else None}
-                                    for s in plan.steps]},
-                         ensure_ascii=False, indent=2))
+        _json({"targets": plan.targets, "known": plan.known, "total_minutes": plan.total_minutes,
+               "locality": round(locality(pack, plan), 3),
+               "steps": [{"id": s.id, "name": pack.graph.nodes[s.id].get("name"), "name_zh": pack.graph.nodes[s.id].get("name_zh"),
+                          "minutes": s.minutes, "target": s.is_target,
+                          "reason": [list(e) for e in (why_chain(plan, s.id, full=True) if args.why == "full" else s.reason)],
+                          "reason_length": s.reason_length, "pulled_by": list(plan.pulled_by[s.id]) if s.id in plan.pulled_by else None}
+                         for s in plan.steps]})
         return EXIT_OK
-    names = ", ".join(_names(pack, t, args.lang) for t in plan.targets)
-    print(f"Study plan for {names}: {len(plan.steps)} step{'s' if len(plan.steps) != 1 else ''}, {_minutes(plan.total_minutes)}")
+    lang = args.lang
+    names = ", ".join(name_line(pack, t, lang) for t in plan.targets)
+    print(word("plan_heading", lang, names=names, steps=len(plan.steps), time=duration(plan.total_minutes, lang)))
     for number, step in enumerate(plan.steps, 1):
-        print(f"{number:3d}. {_names(pack, step.id, args.lang)}  [{_minutes(step.minutes)}]")
+        print(f"{number:3d}. {name_line(pack, step.id, lang)}  [{duration(step.minutes, lang)}]")
         if step.is_target:
-            print("       target")
+            print("       " + word("target", lang))
         else:
             shown = why_chain(plan, step.id, full=True) if args.why == "full" else step.reason[:2]  # direct reason + one link
             more = " → …" if len(shown) < step.reason_length else ""
-            print("       because " + " → ".join(sentence(pack, edge, args.lang) for edge in shown) + more)
+            print("       " + word("because", lang) + " → ".join(edge_sentence(pack, edge, lang) for edge in shown) + more)
     return EXIT_OK
 
 
@@ -113,117 +112,125 @@ def cmd_next(args) -> int:
     pack = _load(args)
     ready = fringe(pack, _split(args.known))
     if args.json:
-        print(json.dumps(ready, ensure_ascii=False))
+        print(json.dumps(ready[: args.limit], ensure_ascii=False))
         return EXIT_OK
-    print(f"{len(ready)} concept(s) ready to learn:")
+    print(word("ready_heading", args.lang, n=len(ready)))
     for node in ready[: args.limit]:
-        print(f"  {node:32s} {_names(pack, node, args.lang)}")
+        print(f"  {node:32s} {name_line(pack, node, args.lang)}")
     if len(ready) > args.limit:
-        print(f"  ... and {len(ready) - args.limit} more (--limit)")
+        print("  " + word("and_more", args.lang, n=len(ready) - args.limit))
     return EXIT_OK
 
 
 def cmd_related(args) -> int:
-    from .queries import group_relations, related, sentence, why
+    from .queries import group_relations, related
+    from .text import edge_reason, edge_sentence
 
     pack = _load(args)
     focus = pack.resolve(args.concept)
     relations = related(pack, focus, types=_split(args.type) or None, depth=args.depth)
+    with_contrasts = not args.type or "contrasts" in _split(args.type)
     if args.json:
-        print(json.dumps([{"neighbour": r.neighbour, "source": r.edge[0], "type": r.edge[1], "target": r.edge[2],
-                           "direction": r.direction, "distance": r.distance, "why": r.why, "why_zh": why(pack, r.edge, "zh")}
-                          for r in relations] + [
-                             {"neighbour": c["to"], "source": focus, "type": "contrasts", "target": c["to"], "direction": "both",
-                              "distance": 1, "how": c["how"], "how_zh": c["how_zh"]}
-                             for c in pack.contrasts(focus) if not args.type or "contrasts" in _split(args.type)],
-                         ensure_ascii=False, indent=2))
+        _json([{"neighbour": r.neighbour, "source": r.edge[0], "type": r.edge[1], "target": r.edge[2],
+                "direction": r.direction, "distance": r.distance, "why": r.why, "why_zh": edge_reason(pack, r.edge, "zh")}
+               for r in relations]
+              + [{"neighbour": c["to"], "source": focus, "type": "contrasts", "target": c["to"], "direction": "both",
+                  "distance": 1, "how": c["how"], "how_zh": c["how_zh"]} for c in pack.contrasts(focus) if with_contrasts])
         if relations.more:
             print(f"kg: {relations.more} more relation(s) not listed", file=sys.stderr)
         return EXIT_OK
-    print(_names(pack, focus, args.lang))
-    for title, members in group_relations(relations, args.lang):
+    lang = args.lang
+    print(name_line(pack, focus, lang))
+    for title, members in group_relations(relations, lang):
         print(f"  {title}:")
         for relation in members:
-            reason = why(pack, relation.edge, args.lang)
-            print(f"    {_names(pack, relation.neighbour, args.lang)}" + (f" — {reason}" if reason else ""))
+            reason = edge_reason(pack, relation.edge, lang)
+            print(f"    {name_line(pack, relation.neighbour, lang)}" + (f" — {reason}" if reason else ""))
     farther = [r for r in relations if r.distance > 1]
     if farther:
-        print(f"  farther ({len(farther)}):")
+        print("  " + word("farther", lang, n=len(farther)))
         for relation in farther:
-            print(f"    [{relation.distance}] {sentence(pack, relation.edge, args.lang)}")
+            print(f"    [{relation.distance}] {edge_sentence(pack, relation.edge, lang)}")
     if relations.more:
         print(f"  ... and {relations.more} more relation(s) not listed (at most {len(relations)}; narrow with --type or --depth)")
-    if not args.type or "contrasts" in _split(args.type):
-        _print_contrasts(pack, focus, args.lang)
+    if with_contrasts:
+        _print_contrasts(pack, focus, lang)
     return EXIT_OK
 
 
 def cmd_path(args) -> int:
-    from .queries import MAX_PATHS, connect, sentence, why
+    from .queries import MAX_PATHS, connect
+    from .text import edge_reason, edge_sentence
 
     pack = _load(args)
     paths = connect(pack, args.a, args.b, max_paths=args.max)
     capped = (f"kg: more shortest connections exist; {len(paths)} listed"
               + (f" (--max is at most {MAX_PATHS})" if args.max > MAX_PATHS else " (--max)")) if paths.capped else ""
     if args.json:
-        print(json.dumps([[{"source": e[0], "type": e[1], "target": e[2], "why": why(pack, e), "why_zh": why(pack, e, "zh")} for e in p] for p in paths], ensure_ascii=False, indent=2))
+        _json([[{"source": e[0], "type": e[1], "target": e[2], "why": edge_reason(pack, e, "en"), "why_zh": edge_reason(pack, e, "zh")}
+                for e in p] for p in paths])
         if capped:
             print(capped, file=sys.stderr)
         return EXIT_OK
+    lang = args.lang
     if not paths:
-        print(f"{_names(pack, pack.resolve(args.a), args.lang)} and {_names(pack, pack.resolve(args.b), args.lang)} are not connected")
+        print(word("not_connected", lang, a=name_line(pack, pack.resolve(args.a), lang), b=name_line(pack, pack.resolve(args.b), lang)))
         return EXIT_OK
     for number, path in enumerate(paths, 1):
-        print(f"Connection {number} ({len(path)} step{'s' if len(path) != 1 else ''}):")
+        print(word("connection", lang, number=number, steps=len(path)))
         for edge in path:
-            reason = why(pack, edge, args.lang)
-            print(f"  {sentence(pack, edge, args.lang)}." + (f" ({reason})" if reason else ""))
+            reason = edge_reason(pack, edge, lang)
+            print(f"  {edge_sentence(pack, edge, lang)}{word('full_stop', lang)}" + (f" ({reason})" if reason else ""))
     if capped:
         print(capped[len("kg: "):])
     return EXIT_OK
 
 
 def _print_contrasts(pack, node, lang) -> None:
-    from .schema import CONTRAST_TEXT
+    from .text import field_text
 
     for contrast in pack.contrasts(node):
-        how = (contrast["how_zh"] if lang == "zh" else "") or contrast["how"]
-        print(f"\n{CONTRAST_TEXT[lang]} {_names(pack, contrast['to'], lang)}: {how}")
+        print("\n" + word("contrast", lang, other=name_line(pack, contrast["to"], lang), how=field_text(contrast, "how", lang)))
 
 
 def cmd_show(args) -> int:
     from .d2l import concept_links
     from .queries import group_relations, related
+    from .text import field_text, kind_name, names, other_text
 
     pack = _load(args)
     concept = pack.concept(args.concept)
     reading = concept_links(concept)
     if args.json:
-        print(json.dumps({**concept, "d2l_links": reading}, ensure_ascii=False, indent=2))
+        _json({**concept, "d2l_links": reading})
         return EXIT_OK
+    lang = args.lang
     node = concept["id"]
-    print(f"{concept.get('name')}  {concept.get('name_zh', '')}  [{node}]")
-    print(f"kind: {concept.get('kind')}   section: {concept.get('section', '-')}   minutes: {concept.get('minutes', '-')}")
+    first, second = names(pack, node, lang)
+    print(f"{first}  {second}  [{node}]")
+    print(word("show_facts", lang, kind=kind_name(concept.get("kind"), lang), section=concept.get("section", "-"),
+               minutes=concept.get("minutes", "-")))
     if concept.get("aliases"):
-        print("aliases: " + ", ".join(concept["aliases"]))
+        print(word("aliases", lang, aliases=", ".join(concept["aliases"])))
     print()
-    print(concept.get("summary", ""))
-    if concept.get("summary_zh"):
-        print(concept["summary_zh"])
-    for title, members in group_relations(related(pack, node), args.lang):
-        print(f"\n{title}: " + ", ".join(_names(pack, r.neighbour, args.lang) for r in members))
-    _print_contrasts(pack, node, args.lang)
+    for text in (field_text(concept, "summary", lang), other_text(concept, "summary", lang)):
+        if text:
+            print(text)
+    for title, members in group_relations(related(pack, node), lang):
+        print(f"\n{title}: " + ", ".join(name_line(pack, r.neighbour, lang) for r in members))
+    _print_contrasts(pack, node, lang)
     if reading:
-        print("\nDive into Deep Learning:" if args.lang != "zh" else "\n动手学深度学习:")
+        print("\n" + word("d2l_heading", lang))
         for link in reading:
-            for lang in ("zh", "en") if args.lang == "zh" else ("en", "zh"):
-                if lang in link:
-                    print(f"  {link[f'title_{lang}']}  {link[lang]}")
+            for edition in ("zh", "en") if lang == "zh" else ("en", "zh"):
+                if edition in link:
+                    print(f"  {link[f'title_{edition}']}  {link[edition]}")
     for question in concept.get("questions", []):
-        print(f"\nQ: {question['q']}\nA: {question['a']}")
+        print("\n" + word("question", lang, q=field_text(question, "q", lang), a=field_text(question, "a", lang)))
     for ref in concept.get("refs", []):
         authors = ", ".join(ref.get("authors", []))
-        print(f"\nref: {ref['title']}" + (f" — {authors}" if authors else "") + (f" ({ref['year']})" if ref.get("year") else "") + (f" {ref['url']}" if ref.get("url") else ""))
+        text = ref["title"] + (f" — {authors}" if authors else "") + (f" ({ref['year']})" if ref.get("year") else "") + (f" {ref['url']}" if ref.get("url") else "")
+        print("\n" + word("reference", lang, ref=text))
     return EXIT_OK
 
 
@@ -233,13 +240,13 @@ def cmd_search(args) -> int:
     pack = _load(args)
     hits = search(pack, " ".join(args.query), limit=args.limit)
     if args.json:
-        print(json.dumps([{"id": h.id, "score": round(h.score, 1), "matched": h.matched} for h in hits], ensure_ascii=False, indent=2))
+        _json([{"id": h.id, "score": round(h.score, 1), "matched": h.matched} for h in hits])
         return EXIT_OK
     if not hits:
-        print("no match")
+        print(word("no_match", args.lang))
         return EXIT_PROBLEMS
     for hit in hits:
-        print(f"{hit.score:5.1f}  {hit.id:32s} {_names(pack, hit.id, args.lang)}")
+        print(f"{hit.score:5.1f}  {hit.id:32s} {name_line(pack, hit.id, args.lang)}")
     return EXIT_OK
 
 
@@ -249,9 +256,9 @@ def cmd_stats(args) -> int:
     pack = _load(args)
     result = stats(pack)
     if args.json:
-        print(json.dumps(result, ensure_ascii=False, indent=2))
+        _json(result)
         return EXIT_OK
-    print(f"{result['concepts']} concepts, {result['edges']} edges, {_minutes(result['total_minutes'])} of study")
+    print(f"{result['concepts']} concepts, {result['edges']} edges, {duration(result['total_minutes'], 'en')} of study")
     print("kinds: " + ", ".join(f"{k} {v}" for k, v in result["kinds"].items()))
     print("edge types: " + ", ".join(f"{k} {v}" for k, v in result["edge_types"].items()))
     print(f"roots ({len(result['roots'])}): " + ", ".join(result["roots"][:15]) + (" ..." if len(result["roots"]) > 15 else ""))
@@ -264,24 +271,24 @@ def cmd_stats(args) -> int:
 
 def cmd_audit(args) -> int:
     from .audit import audit
-    from .queries import sentence
+    from .text import edge_sentence
 
     pack = _load(args)
     report = audit(pack, top=args.top)
     if args.json:
-        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        _json(report.to_dict())
         return EXIT_OK
     if not report.plan_sizes:
         print("the pack has no concepts")
         return EXIT_OK
     top_id, top_steps = report.largest[0]
     print(f"Plans from zero for {len(report.plan_sizes)} concepts: median {report.median:g} steps, "
-          f"90th percentile {report.p90}, largest {_names(pack, top_id, args.lang)} ({top_steps} steps)")
+          f"90th percentile {report.p90}, largest {name_line(pack, top_id, args.lang)} ({top_steps} steps)")
     print("Largest plans: " + ", ".join(f"{node} {steps}" for node, steps in report.largest))
     if report.heaviest_edges is not None:
-        print(f"Heaviest edges (removing the edge would shrink N plans by M steps in total):")
+        print("Heaviest edges (removing the edge would shrink N plans by M steps in total):")
         for number, edge in enumerate(report.heaviest_edges, 1):
-            written = "; ".join(sentence(pack, e, args.lang) for e in edge.written)
+            written = "; ".join(edge_sentence(pack, e, args.lang) for e in edge.written)
             print(f"{number:3d}. {written}: {edge.plans} plans, {edge.steps} steps")
     for note in report.notes:
         print(f"note: {note}")
@@ -290,67 +297,62 @@ def cmd_audit(args) -> int:
 
 def cmd_compare(args) -> int:
     from .compare import SIDE_RELATIONS, compare
-    from .queries import sentence
-    from .render import kind_name
+    from .text import edge_sentence, field_text, kind_name, relation_title
 
     pack = _load(args)
     result = compare(pack, args.concepts)
     if args.json:
-        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        _json(result.to_dict())
         return EXIT_OK
-    zh = args.lang == "zh"
-    words = _COMPARE_WORDS["zh" if zh else "en"]
-    print(f"  {words['vs']}  ".join(_names(pack, side.id, args.lang) for side in result.sides))
+    lang = args.lang
+    print(f"  {word('compare_vs', lang)}  ".join(name_line(pack, side.id, lang) for side in result.sides))
     for side in result.sides:
-        print(f"\n{_names(pack, side.id, args.lang)} [{kind_name(side.kind, args.lang)}]")
-        summary = (side.summary_zh if zh else "") or side.summary
-        print(f"  {summary}")
+        print(f"\n{name_line(pack, side.id, lang)} [{kind_name(side.kind, lang)}]")
+        print("  " + field_text({"summary": side.summary, "summary_zh": side.summary_zh}, "summary", lang))
         for edge_type in SIDE_RELATIONS:
             targets = side.relations[edge_type]
             if targets:
-                title = EDGE_TYPES[edge_type]["forward_zh" if zh else "forward_en"]
-                print(f"  {title}: " + ", ".join(_names(pack, t, args.lang) for t in targets))
-    print(f"\n{words['shared']}")
+                print(f"  {relation_title(edge_type, 'out', lang)}: " + ", ".join(name_line(pack, t, lang) for t in targets))
+    print("\n" + word("compare_shared", lang))
     if result.common_parents:
-        print(f"  {words['parents']}: " + ", ".join(_names(pack, p, args.lang) for p in result.common_parents))
+        print(f"  {word('compare_parents', lang)}: " + ", ".join(name_line(pack, p, lang) for p in result.common_parents))
     if result.closest_common_prerequisites:
-        print(f"  {words['prerequisites'].format(count=result.common_prerequisite_count)}: "
-              + ", ".join(_names(pack, p, args.lang) for p in result.closest_common_prerequisites))
+        print(f"  {word('compare_prerequisites', lang, count=result.common_prerequisite_count)}: "
+              + ", ".join(name_line(pack, p, lang) for p in result.closest_common_prerequisites))
     if not result.common_parents and not result.common_prerequisite_count:
-        print(f"  {words['nothing']}")
+        print("  " + word("compare_nothing", lang))
     if result.contrasts:
-        print(f"\n{words['differ']}")
+        print("\n" + word("compare_differ", lang))
         for contrast in result.contrasts:
-            how = (contrast.how_zh if zh else "") or contrast.how
-            print(f"  {_names(pack, contrast.a, args.lang)} / {_names(pack, contrast.b, args.lang)}: {how}")
-    print(f"\n{words['connect']}")
+            how = field_text({"how": contrast.how, "how_zh": contrast.how_zh}, "how", lang)
+            print(f"  {name_line(pack, contrast.a, lang)} / {name_line(pack, contrast.b, lang)}: {how}")
+    print("\n" + word("compare_connect", lang))
     for connection in result.connections:
         if connection.path:
-            print("  " + "; ".join(sentence(pack, edge, args.lang) for edge in connection.path))
+            print("  " + "; ".join(edge_sentence(pack, edge, lang) for edge in connection.path))
         else:
-            print(f"  {words['unconnected'].format(a=_names(pack, connection.a, args.lang), b=_names(pack, connection.b, args.lang))}")
+            print("  " + word("compare_unconnected", lang, a=name_line(pack, connection.a, lang), b=name_line(pack, connection.b, lang)))
     return EXIT_OK
 
 
-_COMPARE_WORDS = {
-    "en": {"vs": "vs", "shared": "What they share", "parents": "both are variants of",
-           "prerequisites": "closest shared prerequisites ({count} shared in all)", "nothing": "nothing in the graph",
-           "differ": "How they differ", "connect": "How they connect", "unconnected": "{a} and {b} are not connected"},
-    "zh": {"vs": "对比", "shared": "共同点", "parents": "都是以下概念的变体",
-           "prerequisites": "最接近的共同前置知识(共 {count} 个)", "nothing": "图中没有共同点",
-           "differ": "区别", "connect": "关联", "unconnected": "{a} 与 {b} 之间没有关联"},
-}
-
-
 def cmd_export(args) -> int:
-    from .export import EXPORTERS, select_nodes
+    from .errors import UsageError
+    from .export import FORMATS, export, format_options, select_nodes
     from .fsutil import write_output
 
+    if args.depth is not None and not args.focus:
+        raise UsageError("--depth needs --focus")
+    if args.known and not args.plan:
+        raise UsageError("--known needs --plan")
     pack = _load(args)
-    function, binary, suffix = EXPORTERS[args.format]
-    nodes = select_nodes(pack, focus=args.focus, depth=args.depth, plan=_split(args.plan), known=_split(args.known))
-    options = {"lang": args.lang, "plan": _split(args.plan), "known": _split(args.known), "nodes_table": args.nodes, "focus": args.focus}
-    output = function(pack, nodes, **options)  # every exporter ignores the options it has no use for
+    plan, known = _split(args.plan), _split(args.known)
+    nodes = select_nodes(pack, focus=args.focus, depth=args.depth or 1, plan=plan, known=known)
+    # --lang and --nodes must be used by the format (export() refuses them otherwise); the selection
+    # (--focus, --plan, --known) is always honoured above, and passed on to the formats that show it.
+    options = {name: value for name, value in (("lang", args.lang), ("nodes_table", args.nodes or None)) if value is not None}
+    shown = {"plan": plan or None, "known": known or None, "focus": args.focus}
+    options.update({name: value for name, value in shown.items() if value is not None and name in format_options(args.format)})
+    output = export(pack, args.format, nodes, **options)
     if args.output and args.output != "-":
         target = Path(args.output).resolve()
         if any(target == Path(f).resolve() for f in pack.files):
@@ -358,7 +360,7 @@ def cmd_export(args) -> int:
             return EXIT_USAGE
         if write_output(args.output, output) != "stdout":
             print(f"wrote {args.output} ({args.format}, {len(nodes)} concepts)", file=sys.stderr)
-    elif binary:
+    elif FORMATS[args.format].binary:
         print("kg: this format is binary: give -o FILE", file=sys.stderr)
         return EXIT_USAGE
     else:
@@ -366,27 +368,166 @@ def cmd_export(args) -> int:
     return EXIT_OK
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from .export import EXPORTERS
+def cmd_quiz(args) -> int:
+    from .quiz import load_review, make_quiz, review_list, save_review, score
 
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--graph", metavar="PATH", help="pack folder or YAML file (default: the shipped graph)")
-    common.add_argument("--lang", choices=["en", "zh"], default="en", help="language of names and sentences")
-    common.add_argument("--json", action="store_true", help="print machine-readable JSON")
-    common.add_argument("--no-cache", action="store_true", help="always parse the pack instead of using the load cache")
+    pack = _load(args)
+    lang = args.lang
+    if args.review:
+        load_review(args.review)  # checked before the round: a bad file must not cost the learner's answers
+    ids = [item["id"] for item in load_review(args.retry, missing_ok=False)] if args.retry else None
+    questions = make_quiz(pack, topic=args.topic, count=args.count, seed=args.seed, lang=lang, ids=ids)
+    if not questions:
+        print("kg: " + word("quiz_none", lang), file=sys.stderr)
+        return EXIT_PROBLEMS
+    if args.flashcards:
+        if args.json:
+            _json([q.to_dict() for q in questions])
+            return EXIT_OK
+        for number, question in enumerate(questions, 1):
+            print(f"[{number}] {question.prompt}")
+            for index, option in enumerate(question.options, 1):
+                print(f"  {index}) {option}")
+            print(f"  → {question.answer_text}")
+            if question.explanation:
+                print(f"  {question.explanation}")
+            print()
+        return EXIT_OK
+    if args.answers is not None:
+        given = iter(args.answers.split(","))
+        read = lambda prompt: next(given, "")  # noqa: E731  (missing answers count as skipped)
+        write = print if not args.json else (lambda text: None)
+    else:
+        def read(prompt):
+            try:
+                return input(prompt)
+            except EOFError:
+                return None
+        write = print
+    results = run_quiz(questions, read, write, pause=args.answers is None)
+    summary = score(results)
+    if args.review:
+        save_review(args.review, results)
+    if args.json:
+        _json({"score": summary, "results": [r.to_dict() for r in results]})
+        return EXIT_OK
+    print("\n" + word("quiz_score_line", lang, **summary))
+    wrong = review_list(results)
+    if wrong:
+        print(word("quiz_review_heading", lang))
+        for item in wrong:
+            print(f"  - {item['prompt']} → {item['correct_answer'] if item['kind'] == 'choice' else item['concept']}")
+    if args.review:
+        print(word("saved_to", lang, path=args.review), file=sys.stderr)
+    return EXIT_OK
+
+
+def run_quiz(questions, read: Callable[[str], str | None], write: Callable[[str], None], *, pause: bool = False):
+    """Ask each question with ``read(prompt)`` (None or "q" stops), print with ``write``; grade.
+
+    With ``pause``, an interview question waits for Enter before showing its answer (one extra
+    ``read``), so that the user answers in their head first."""
+    from .quiz import grade, parse_response
+
+    results = []
+    lang = questions[0].lang if questions else "en"
+    for number, question in enumerate(questions, 1):
+        write(f"\n[{number}/{len(questions)}] {question.prompt}")
+        if question.kind == "choice":
+            for index, option in enumerate(question.options, 1):
+                write(f"  {index}) {option}")
+            ask = word("quiz_your_answer", lang, n=len(question.options))
+            text = read(ask)
+            while pause and text is not None and text.strip().lower() != "q" and parse_response(question, text) is None:
+                text = read(ask)  # at the terminal, a typo asks again instead of counting as wrong
+            if text is None or text.strip().lower() == "q":
+                break
+            result = grade(question, parse_response(question, text))
+            write(word("quiz_mark_right" if result.correct else "quiz_mark_wrong", lang, n=question.answer + 1, answer=question.answer_text))
+        else:
+            write("  " + word("quiz_interview_line", lang, concept=question.concept))
+            if pause and read(word("quiz_press_enter", lang)) is None:
+                break
+            write(word("quiz_model_answer", lang, answer=question.answer_text))
+            text = read(word("quiz_did_you_know", lang))
+            if text is None or text.strip().lower() == "q":
+                break
+            result = grade(question, parse_response(question, text))
+        if question.explanation:
+            write(f"  {question.explanation}")
+        results.append(result)
+    return results
+
+
+def cmd_import(args) -> int:
+    from .importers import ImportError_, import_metacademy
+
+    try:
+        report = import_metacademy(args.dir, args.out)
+    except ImportError_ as err:  # a malformed record: the data has a problem (file:line), like a pack with errors
+        print(f"kg: {err}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    for note in report["notes"]:
+        print(f"note: {note}", file=sys.stderr)
+    print(f"wrote {report['concepts']} concepts and {report['edges']} requires edges in {report['files']} files to {args.out}")
+    return EXIT_OK
+
+
+def cmd_synth(args) -> int:
+    from .synth import write_pack
+
+    info = write_pack(args.n, args.out, files=args.files, seed=args.seed)
+    print(f"wrote {info['concepts']} concepts in {info['files']} files ({info['bytes']:,} bytes) to {info['path']}")
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------- the parser
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _pack_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--graph", metavar="PATH", help="pack folder or YAML file (default: the shipped graph)")
+    command.add_argument("--no-cache", action="store_true", help="always parse the pack instead of using the load cache")
+
+
+def _json_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--json", action="store_true", help="print machine-readable JSON")
+
+
+def _lang_option(command: argparse.ArgumentParser, what: str = "names and sentences") -> None:
+    command.add_argument("--lang", choices=sorted(LANGS), default="en", help=f"language of {what}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from .export import FORMATS
+
     parser = argparse.ArgumentParser(prog="kg", description="Explore and check a bilingual knowledge graph of deep-learning concepts.")
     parser.add_argument("--version", action="version", version=f"kg {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    def add(name, function, help_text):
-        command = sub.add_parser(name, parents=[common], help=help_text, description=help_text)
+    def add(name, function, help_text, *, pack=True, json_output=True, lang=True):
+        command = sub.add_parser(name, help=help_text, description=help_text)
         command.set_defaults(function=function)
+        if pack:
+            _pack_options(command)
+        if json_output:
+            _json_option(command)
+        if lang:
+            _lang_option(command)
         return command
 
-    check = add("check", cmd_check, "Check a pack and print every problem with file:line:col, code and hint.")
+    check = add("check", cmd_check, "Check a pack and print every problem with file:line:col, code and hint.", lang=False)
     check.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
-    check.add_argument("--format", choices=["text", "json"], default="text", help="output format")
-    check.add_argument("--max-file-mb", type=int, help="largest file to read, in MB (default 5)")
+    check.add_argument("--max-file-mb", type=_positive, help="largest file to read, in MB (default 5)")
 
     order = add("order", cmd_order, "Print what to study, in order, to reach the targets, with why each step is there.")
     order.add_argument("targets", nargs="+", metavar="TARGET", help="concept id, name, Chinese name or alias")
@@ -396,57 +537,63 @@ def build_parser() -> argparse.ArgumentParser:
 
     nxt = add("next", cmd_next, "List the concepts you can learn next: all their prerequisites are known.")
     nxt.add_argument("--known", action="append", metavar="A,B", help="concepts you already know")
-    nxt.add_argument("--limit", type=positive, default=50, help="how many to print")
+    nxt.add_argument("--limit", type=_positive, default=50, help="how many to print")
 
     rel = add("related", cmd_related, "Show a concept's neighbours grouped by relation, with each edge's why.")
     rel.add_argument("concept", help="concept id, name, Chinese name or alias")
-    rel.add_argument("--type", action="append", metavar="T", help="only these edge types (" + ", ".join(EDGE_TYPES) + ")")
+    rel.add_argument("--type", action="append", metavar="T", help="only these edge types (" + ", ".join([*EDGE_TYPES, "contrasts"]) + ")")
     rel.add_argument("--depth", type=int, default=1, choices=[1, 2, 3], help="how many hops")
 
     path = add("path", cmd_path, "Show how two concepts are connected, one sentence per edge.")
     path.add_argument("a", help="first concept")
     path.add_argument("b", help="second concept")
-    path.add_argument("--max", type=positive, default=3, help="most connections to show")
+    path.add_argument("--max", type=_positive, default=3, help="most connections to show")
 
     show = add("show", cmd_show, "Show one concept: names, summaries, relations, questions, references.")
     show.add_argument("concept", help="concept id, name, Chinese name or alias")
 
     find = add("search", cmd_search, "Search concepts by id, English or Chinese name or alias (typo-tolerant).")
     find.add_argument("query", nargs="+", help="words to look for")
-    find.add_argument("--limit", type=positive, default=10, help="most results")
+    find.add_argument("--limit", type=_positive, default=10, help="most results")
 
-    add("stats", cmd_stats, "Print counts by kind and edge type, roots, leaves, the longest chain, central concepts.")
+    add("stats", cmd_stats, "Print counts by kind and edge type, roots, leaves, the longest chain, central concepts.", lang=False)
 
     audit = add("audit", cmd_audit, "Audit every study plan: sizes (median, 90th percentile, largest) and the heaviest edges.")
-    audit.add_argument("--top", type=int, default=15, help="how many largest plans and heaviest edges to list")
+    audit.add_argument("--top", type=_positive, default=15, help="how many largest plans and heaviest edges to list")
 
     comp = add("compare", cmd_compare, "Compare two or three concepts: side by side, what they share, how they differ and connect.")
     comp.add_argument("concepts", nargs="+", metavar="CONCEPT", help="two or three concept ids, names, Chinese names or aliases")
 
-    export = add("export", cmd_export, "Export the pack, a focus neighbourhood or a study plan to a file format.")
-    export.add_argument("--format", required=True, choices=sorted(EXPORTERS), help="output format")
+    export = add("export", cmd_export, "Export the pack, a focus neighbourhood or a study plan to a file format.", json_output=False, lang=False)
+    export.add_argument("--format", required=True, choices=sorted(FORMATS), help="output format")
     export.add_argument("-o", "--output", metavar="FILE", help="write here (default: standard output)")
+    export.add_argument("--lang", choices=sorted(LANGS), help="language shown first (anki, dot, html, markdown, mermaid)")
     export.add_argument("--focus", metavar="X", help="only the neighbourhood of this concept")
-    export.add_argument("--depth", type=int, default=1, help="neighbourhood depth with --focus")
+    export.add_argument("--depth", type=_positive, help="neighbourhood depth with --focus (default 1)")
     export.add_argument("--plan", action="append", metavar="TARGET", help="only the study plan for these targets")
     export.add_argument("--known", action="append", metavar="A,B", help="known concepts, with --plan")
     export.add_argument("--nodes", action="store_true", help="csv: the concept table instead of the edge list")
-    for name, (function, help_text, arguments) in EXTRA_COMMANDS.items():
-        command = add(name, function, help_text)
-        arguments(command)
+
+    quiz = add("quiz", cmd_quiz, "Quiz yourself: questions from the graph's edges and interview questions, scored.")
+    quiz.add_argument("--topic", metavar="X", help="a concept (its study plan and neighbours), a section like 7 or 7.4, a kind or a tag")
+    quiz.add_argument("--count", type=_positive, default=10, help="how many questions (default 10)")
+    quiz.add_argument("--seed", type=int, default=0, help="the same seed gives the same quiz")
+    quiz.add_argument("--answers", metavar="1,3,y", help="answer non-interactively: option numbers, y/n for interview questions")
+    quiz.add_argument("--review", metavar="FILE", help="add wrong answers to this JSON review list (right ones are removed)")
+    quiz.add_argument("--retry", metavar="FILE", help="ask the questions of a saved review list")
+    quiz.add_argument("--flashcards", action="store_true", help="print the questions with their answers, no grading")
+
+    imp = add("import", cmd_import, "Convert another concept graph (metacademy) into a pack folder.", pack=False, json_output=False, lang=False)
+    imp.add_argument("source", choices=["metacademy"], help="format of the graph to import")
+    imp.add_argument("dir", metavar="DIR", help="folder with concepts.jsonl and dependencies.jsonl")
+    imp.add_argument("out", metavar="OUT", help="pack folder to write (must be new or empty)")
+
+    synth = add("synth", cmd_synth, "Write a synthetic, valid, acyclic pack of N concepts (for benchmarks).", pack=False, json_output=False, lang=False)
+    synth.add_argument("n", type=_positive, metavar="N", help="number of concepts")
+    synth.add_argument("out", metavar="OUT", help="folder to write (must be new or empty)")
+    synth.add_argument("--files", type=_positive, help="number of files (default: about one per 100 concepts)")
+    synth.add_argument("--seed", type=int, default=0, help="random seed (same seed, same pack)")
     return parser
-
-
-#: Commands contributed by other modules: name -> (function, help, add_arguments).
-EXTRA_COMMANDS: dict = {}
-
-
-def _register_extra_commands() -> None:
-    """The command modules that live beside the core (import, synth, quiz) add their subcommands here."""
-    import importlib
-
-    for module in ("kg.importers", "kg.synth", "kg.quiz"):
-        EXTRA_COMMANDS.update(importlib.import_module(module).COMMANDS)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -464,13 +611,12 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(argv: list[str], debug: bool) -> int:
     try:
-        _register_extra_commands()
         parser = build_parser()
         try:
             args = parser.parse_args(argv)
         except SystemExit as exit_:
             return EXIT_USAGE if exit_.code not in (0, None) else EXIT_OK
-        if not (getattr(args, "json", False) or getattr(args, "format", None) == "json"):
+        if not getattr(args, "json", False):
             sys.stdout = SafeStream(sys.stdout)  # human-readable text: pack strings cannot steer the terminal
         return args.function(args)
     except UnknownConcept as err:
@@ -501,4 +647,4 @@ def _run(argv: list[str], debug: bool) -> int:
         return EXIT_USAGE
 
 
-__all__ = ["main", "build_parser", "CODES"]
+__all__ = ["main", "build_parser", "run_quiz"]

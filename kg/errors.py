@@ -10,6 +10,11 @@ class PackError(KgError):
     """The pack cannot be used at all (not found, or its files cannot be read)."""
 
 
+class UsageError(KgError):
+    """A request that cannot be carried out as asked: an output folder that is not empty, an option
+    the chosen export format does not use, input files that are not what the command expects."""
+
+
 class UnknownConcept(KgError, LookupError):
     """A name that matches no concept; carries the closest matches as ``suggestions``."""
 

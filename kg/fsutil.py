@@ -7,7 +7,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .errors import KgError
+from .errors import KgError, UsageError
 
 #: Names that mean "standard output": written directly, never replaced.
 STDOUT_NAMES = ("-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1")
@@ -114,3 +114,10 @@ def write_output(path: str | os.PathLike, data: bytes | str) -> str:
             raise OutputError(f"{name} is {kind}, not a file; give a file name (or - for standard output)")
     atomic_write(target, payload)
     return "file"
+def new_or_empty_folder(path: str | os.PathLike) -> Path:
+    """``path`` as a :class:`~pathlib.Path` if nothing is there yet or it is an empty folder; otherwise
+    :class:`~kg.errors.UsageError`, so that a generated pack is never mixed into another one."""
+    folder = Path(path)
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise UsageError(f"{folder} is not empty; give a new folder")
+    return folder

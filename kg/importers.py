@@ -36,11 +36,11 @@ import json
 import os
 import re
 import shutil
-import sys
 import tempfile
 from pathlib import Path
 
-from .fsutil import atomic_write
+from .errors import UsageError
+from .fsutil import atomic_write, new_or_empty_folder
 from .schema import ID_MAX_LENGTH, ID_PATTERN
 
 METACADEMY_HEADER = {
@@ -119,8 +119,14 @@ def metacademy_id(tag: str) -> str:
 
 
 def import_metacademy(source: str | Path, out: str | Path) -> dict:
-    """Convert the Metacademy JSON-lines files in ``source`` into a pack folder ``out``; return counts and notes."""
-    source, out = Path(source), Path(out)
+    """Convert the Metacademy JSON-lines files in ``source`` into a pack folder ``out``; return counts and notes.
+
+    Raises :class:`~kg.errors.UsageError` when ``out`` is not new or empty or ``source`` lacks Metacademy's
+    two files, and :class:`ImportError_` (a ValueError) naming file:line when a record is malformed."""
+    source, out = Path(source), new_or_empty_folder(out)
+    for name in ("concepts.jsonl", "dependencies.jsonl"):
+        if not (source / name).is_file():
+            raise UsageError(f"{source / name} not found (expected the Metacademy JSON-lines files)")
     concepts = _read_jsonl(source / "concepts.jsonl")
     dependencies = _read_jsonl(source / "dependencies.jsonl")
     notes: list[str] = []
@@ -168,7 +174,7 @@ def import_metacademy(source: str | Path, out: str | Path) -> dict:
             atomic_write(partial / f"{area}.yaml", "\n".join(lines) + "\n")
         atomic_write(partial / "LICENSE.md", _LICENSE_NOTE)
         os.chmod(partial, 0o777 & ~_umask())
-        os.replace(partial, out)  # over a missing or empty folder only (cmd_import refuses a non-empty OUT)
+        os.replace(partial, out)  # over a missing or empty folder only (import_metacademy refuses a non-empty OUT)
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise
@@ -213,33 +219,3 @@ Metacademy project (https://github.com/metacademy/metacademy-application, `dev_u
 `kg import metacademy`: tags became ids, reasons became `why`, hours became whole `minutes`.
 Anything derived from this pack and shared must keep this attribution and licence.
 """
-
-
-def cmd_import(args) -> int:
-    out = Path(args.out)
-    if out.exists() and any(out.iterdir()):
-        print(f"kg: {out} is not empty; give a new folder", file=sys.stderr)
-        return 2
-    source = Path(args.dir)
-    for name in ("concepts.jsonl", "dependencies.jsonl"):
-        if not (source / name).is_file():
-            print(f"kg: {source / name} not found (expected the Metacademy JSON-lines files)", file=sys.stderr)
-            return 2
-    try:
-        report = import_metacademy(source, out)
-    except (ValueError, KeyError) as err:
-        print(f"kg: {err}", file=sys.stderr)
-        return 1
-    for note in report["notes"]:
-        print(f"note: {note}", file=sys.stderr)
-    print(f"wrote {report['concepts']} concepts and {report['edges']} requires edges in {report['files']} files to {out}")
-    return 0
-
-
-def _arguments(parser) -> None:
-    parser.add_argument("source", choices=["metacademy"], help="format of the graph to import")
-    parser.add_argument("dir", metavar="DIR", help="folder with concepts.jsonl and dependencies.jsonl")
-    parser.add_argument("out", metavar="OUT", help="pack folder to write (must be new or empty)")
-
-
-COMMANDS = {"import": (cmd_import, "Convert another concept graph (metacademy) into a pack folder.", _arguments)}

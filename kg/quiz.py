@@ -26,10 +26,9 @@ from __future__ import annotations
 
 import json
 import random
-import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from .queries import label
 from .schema import KINDS, SECTION_PATTERN
@@ -545,112 +544,3 @@ def save_review(path: str | Path, results: Iterable[Result]) -> list[dict]:
     merged = list(items.values())
     atomic_write(path, json.dumps({"format": 1, "items": merged}, ensure_ascii=False, indent=2) + "\n")
     return merged
-
-
-# ---------------------------------------------------------------- the terminal
-
-
-def run_quiz(questions: list[Question], read: Callable[[str], str | None], write: Callable[[str], None],
-             *, pause: bool = False) -> list[Result]:
-    """Ask each question with ``read(prompt)`` (None or "q" stops), print with ``write``; grade.
-
-    With ``pause``, an interview question waits for Enter before showing its answer (one extra
-    ``read``), so that the user answers in their head first."""
-    results: list[Result] = []
-    zh = bool(questions) and questions[0].lang == "zh"
-    for number, question in enumerate(questions, 1):
-        write(f"\n[{number}/{len(questions)}] {question.prompt}")
-        if question.kind == "choice":
-            for index, option in enumerate(question.options, 1):
-                write(f"  {index}) {option}")
-            ask = f"{'你的答案' if zh else 'your answer'} (1-{len(question.options)}): "
-            text = read(ask)
-            while pause and text is not None and text.strip().lower() != "q" and parse_response(question, text) is None:
-                text = read(ask)  # at the terminal, a typo asks again instead of counting as wrong
-            if text is None or text.strip().lower() == "q":
-                break
-            result = grade(question, parse_response(question, text))
-            mark = ("✓ 正确" if zh else "✓ right") if result.correct else ("✗ 错误" if zh else "✗ wrong")
-            write(f"{mark} — {'答案' if zh else 'answer'}: {question.answer + 1}) {question.answer_text}")
-        else:
-            write(f"  ({'面试题' if zh else 'interview question'}: {question.concept})")
-            if pause and read("按回车查看答案 " if zh else "press Enter to see the answer ") is None:
-                break
-            write(f"{'参考答案' if zh else 'answer'}: {question.answer_text}")
-            text = read(f"{'你答对了吗' if zh else 'did you know it'}? [y/n]: ")
-            if text is None or text.strip().lower() == "q":
-                break
-            result = grade(question, parse_response(question, text))
-        if question.explanation:
-            write(f"  {question.explanation}")
-        results.append(result)
-    return results
-
-
-def cmd_quiz(args) -> int:
-    from .cli import _load
-
-    pack = _load(args)
-    if args.review:
-        load_review(args.review)  # checked before the round: a bad file must not cost the learner's answers
-    ids = [item["id"] for item in load_review(args.retry, missing_ok=False)] if args.retry else None
-    questions = make_quiz(pack, topic=args.topic, count=args.count, seed=args.seed, lang=args.lang, ids=ids)
-    if not questions:
-        print("kg: no questions for this topic", file=sys.stderr)
-        return 1
-    if args.flashcards:
-        if args.json:
-            print(json.dumps([q.to_dict() for q in questions], ensure_ascii=False, indent=2))
-            return 0
-        for number, question in enumerate(questions, 1):
-            print(f"[{number}] {question.prompt}")
-            for index, option in enumerate(question.options, 1):
-                print(f"  {index}) {option}")
-            print(f"  → {question.answer_text}")
-            if question.explanation:
-                print(f"  {question.explanation}")
-            print()
-        return 0
-    if args.answers is not None:
-        given = iter([part for part in args.answers.split(",")])
-        read = lambda prompt: next(given, "")  # noqa: E731  (missing answers count as skipped)
-        write = print if not args.json else (lambda text: None)
-    else:
-        def read(prompt):
-            try:
-                return input(prompt)
-            except EOFError:
-                return None
-        write = print
-    results = run_quiz(questions, read, write, pause=args.answers is None)
-    summary = score(results)
-    wrong = review_list(results)
-    if args.review:
-        save_review(args.review, results)
-    if args.json:
-        print(json.dumps({"score": summary, "results": [r.to_dict() for r in results]}, ensure_ascii=False, indent=2))
-        return 0
-    zh = args.lang == "zh"
-    print(f"\n{'得分' if zh else 'score'}: {summary['correct']}/{summary['total']} ({summary['percent']}%)")
-    if wrong:
-        print(f"{'复习清单' if zh else 'review'}:")
-        for item in wrong:
-            print(f"  - {item['prompt']} → {item['correct_answer'] if item['kind'] == 'choice' else item['concept']}")
-    if args.review:
-        print(f"{'已保存到' if zh else 'saved to'} {args.review}", file=sys.stderr)
-    return 0
-
-
-def _arguments(command) -> None:
-    command.add_argument("--topic", metavar="X", help="a concept (its study plan and neighbours), a section like 7 or 7.4, a kind or a tag")
-    from .cli import positive
-
-    command.add_argument("--count", type=positive, default=10, help="how many questions (default 10)")
-    command.add_argument("--seed", type=int, default=0, help="the same seed gives the same quiz")
-    command.add_argument("--answers", metavar="1,3,y", help="answer non-interactively: option numbers, y/n for interview questions")
-    command.add_argument("--review", metavar="FILE", help="add wrong answers to this JSON review list (right ones are removed)")
-    command.add_argument("--retry", metavar="FILE", help="ask the questions of a saved review list")
-    command.add_argument("--flashcards", action="store_true", help="print the questions with their answers, no grading")
-
-
-COMMANDS = {"quiz": (cmd_quiz, "Quiz yourself: questions from the graph's edges and interview questions, scored.", _arguments)}

@@ -28,7 +28,7 @@ import json
 import random
 from pathlib import Path
 
-from .fsutil import atomic_write
+from .fsutil import atomic_write, new_or_empty_folder
 from .schema import KINDS
 
 _ADJ = [("Adaptive", "自适应"), ("Sparse", "稀疏"), ("Recurrent", "循环"), ("Convolutional", "卷积"), ("Residual", "残差"),
@@ -240,8 +240,9 @@ def _concept(i, t, area, ids, names, names_zh, is_problem, edges, rng) -> list[s
 
 
 def write_pack(n: int, out: str | Path, *, files: int | None = None, seed: int = 0) -> dict:
-    """Write a synthetic pack of ``n`` concepts into the folder ``out``; return counts."""
-    root = Path(out)
+    """Write a synthetic pack of ``n`` concepts into the folder ``out`` (new or empty: otherwise
+    :class:`~kg.errors.UsageError`); return counts."""
+    root = new_or_empty_folder(out)
     count, size = 0, 0
     for relative, text in generate(n, files, seed):
         data = text.encode("utf-8")
@@ -249,37 +250,3 @@ def write_pack(n: int, out: str | Path, *, files: int | None = None, seed: int =
         count += 1
         size += len(data)
     return {"concepts": n, "files": count, "bytes": size, "path": str(root)}
-
-
-def cmd_synth(args) -> int:
-    import sys
-
-    root = Path(args.out)
-    if root.exists() and any(root.iterdir()):
-        print(f"kg: {root} is not empty; give a new folder", file=sys.stderr)
-        return 2
-    info = write_pack(args.n, root, files=args.files, seed=args.seed)
-    print(f"wrote {info['concepts']} concepts in {info['files']} files ({info['bytes']:,} bytes) to {root}")
-    return 0
-
-
-def _positive(text: str) -> int:
-    import argparse
-
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
-
-
-def _arguments(parser) -> None:
-    parser.add_argument("n", type=_positive, metavar="N", help="number of concepts")
-    parser.add_argument("out", metavar="OUT", help="folder to write (must be new or empty)")
-    parser.add_argument("--files", type=_positive, help="number of files (default: about one per 100 concepts)")
-    parser.add_argument("--seed", type=int, default=0, help="random seed (same seed, same pack)")
-
-
-COMMANDS = {"synth": (cmd_synth, "Write a synthetic, valid, acyclic pack of N concepts (for benchmarks).", _arguments)}

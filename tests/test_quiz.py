@@ -8,8 +8,8 @@ import pytest
 import yaml
 
 import kg
-from kg.cli import main
-from kg.quiz import (CONTRAST_PROMPT, PROMPTS, Question, distractors, grade, load_review, make_quiz, parse_response, run_quiz, save_review,
+from kg.cli import main, run_quiz
+from kg.quiz import (CONTRAST_PROMPT, PROMPTS, Question, distractors, grade, load_review, make_quiz, parse_response, save_review,
                      score, topic_nodes)
 
 

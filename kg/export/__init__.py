@@ -3,26 +3,39 @@
 ``EXPORTERS`` maps a format name to ``(function, binary, default_suffix)``; every
 function takes ``(pack, nodes, **options)`` where ``nodes`` is the set of concept ids to
 include (already chosen by ``--focus``/``--plan``) and returns ``str`` or ``bytes``.
-``kg export`` passes ``lang``, ``plan``, ``known``, ``focus`` and ``nodes_table`` (``--nodes``)
-to every exporter, which takes the ones it uses and ignores the rest.
+Call :func:`export` rather than the function: it refuses an option the format does not use
+(``--nodes`` with ``--format json``), so that nothing the user asked for is silently dropped.
 """
 from __future__ import annotations
 
 import importlib
+import inspect
 from collections.abc import Mapping
+from typing import NamedTuple
 
-#: format -> (module, function, binary, default suffix). Modules are imported when a format is used,
-#: so that `kg order` does not pay for nine exporters it never calls.
-FORMATS: dict[str, tuple[str, str, bool, str]] = {
-    "json": ("nodelink", "to_json", False, ".json"),
-    "graphml": ("graphml", "to_graphml", False, ".graphml"),
-    "gexf": ("gexf", "to_gexf", False, ".gexf"),
-    "dot": ("dot", "to_dot", False, ".dot"),
-    "mermaid": ("mermaid", "to_mermaid", False, ".mmd"),
-    "csv": ("csv", "to_csv", False, ".csv"),
-    "markdown": ("markdown", "to_markdown", False, ".md"),
-    "anki": ("anki", "to_anki", True, ".apkg"),
-    "html": ("html", "to_html", False, ".html"),
+from ..errors import UsageError
+
+
+class Format(NamedTuple):
+    module: str  #: module under kg.export, imported when the format is used
+    function: str
+    binary: bool  #: returns bytes (cannot go to a terminal)
+    suffix: str  #: default file suffix
+    mime: str  #: download type
+
+
+#: Every export format. Modules are imported when a format is used, so that `kg order` does not pay
+#: for nine exporters it never calls.
+FORMATS: dict[str, Format] = {
+    "json": Format("nodelink", "to_json", False, ".json", "application/json"),
+    "graphml": Format("graphml", "to_graphml", False, ".graphml", "application/graphml+xml"),
+    "gexf": Format("gexf", "to_gexf", False, ".gexf", "application/gexf+xml"),
+    "dot": Format("dot", "to_dot", False, ".dot", "text/vnd.graphviz"),
+    "mermaid": Format("mermaid", "to_mermaid", False, ".mmd", "text/plain"),
+    "csv": Format("csv", "to_csv", False, ".csv", "text/csv"),
+    "markdown": Format("markdown", "to_markdown", False, ".md", "text/markdown"),
+    "anki": Format("anki", "to_anki", True, ".apkg", "application/octet-stream"),
+    "html": Format("html", "to_html", False, ".html", "text/html"),
 }
 
 
@@ -30,8 +43,8 @@ class _Exporters(Mapping):
     """``EXPORTERS[name] -> (function, binary, suffix)``, importing the exporter's module on first use."""
 
     def __getitem__(self, name: str) -> tuple:
-        module, function, binary, suffix = FORMATS[name]
-        return getattr(importlib.import_module(f"{__name__}.{module}"), function), binary, suffix
+        entry = FORMATS[name]
+        return getattr(importlib.import_module(f"{__name__}.{entry.module}"), entry.function), entry.binary, entry.suffix
 
     def __iter__(self):
         return iter(FORMATS)
@@ -41,6 +54,29 @@ class _Exporters(Mapping):
 
 
 EXPORTERS: Mapping[str, tuple] = _Exporters()
+
+#: The options an exporter may take besides ``pack`` and ``nodes``, with what they mean.
+OPTIONS = {"lang": "language shown first", "plan": "the study plan's targets", "known": "known concepts (with plan)",
+           "focus": "the concept the view centres on", "nodes_table": "the concept table instead of the edge list"}
+
+
+def format_options(name: str) -> set[str]:
+    """The options of :data:`OPTIONS` that the exporter of format ``name`` uses.
+
+    >>> sorted(format_options("csv")), sorted(format_options("markdown"))
+    (['nodes_table'], ['known', 'lang', 'plan'])
+    """
+    function = EXPORTERS[name][0]
+    return set(inspect.signature(function).parameters) & set(OPTIONS)
+
+
+def export(pack, name: str, nodes, **options) -> str | bytes:
+    """Format ``nodes`` of ``pack`` as ``name``; an option the format does not use is a
+    :class:`~kg.errors.UsageError` rather than silently dropped."""
+    unused = sorted(set(options) - format_options(name))
+    if unused:
+        raise UsageError(f"--format {name} does not use {', '.join(unused)}")
+    return EXPORTERS[name][0](pack, nodes, **options)
 
 
 def select_nodes(pack, *, focus: str | None = None, depth: int = 1, plan: list[str] | None = None, known: list[str] | None = None) -> list[str]:
