@@ -196,7 +196,7 @@ def _print_contrasts(pack, node, lang) -> None:
 def cmd_show(args) -> int:
     from .d2l import concept_links
     from .queries import group_relations, related
-    from .text import field_text, kind_name, names, other_text
+    from .text import field_text, kind_name, languages_from, names, other_text
 
     pack = _load(args)
     concept = pack.concept(args.concept)
@@ -222,7 +222,7 @@ def cmd_show(args) -> int:
     if reading:
         print("\n" + word("d2l_heading", lang))
         for link in reading:
-            for edition in ("zh", "en") if lang == "zh" else ("en", "zh"):
+            for edition in languages_from(lang):
                 if edition in link:
                     print(f"  {link[f'title_{edition}']}  {link[edition]}")
     for question in concept.get("questions", []):

@@ -174,7 +174,9 @@ class Pack:
         ('Loss functions', '经典机器学习', '')
         """
         names = self.header.get("sections", {}).get(section or "", {})
-        return (names.get("name_zh") if lang == "zh" else None) or names.get("name", "")
+        from .text import field_text
+
+        return field_text(names, "name", lang)
 
     def contrasts(self, node: str) -> list[dict]:
         """The concept's ``contrasts`` from either side: ``[{"to": other, "how": ..., "how_zh": ...}]``, sorted."""

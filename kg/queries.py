@@ -13,47 +13,12 @@ from typing import TYPE_CHECKING, Iterable
 import networkx as nx
 
 from .schema import DEFAULT_MINUTES, EDGE_TYPES
+from .text import relation_title
 
 if TYPE_CHECKING:
     from .pack import Pack
 
 Edge = tuple[str, str, str]  # (source, type, target) as written
-
-
-def label(pack: "Pack", node: str, lang: str = "en") -> str:
-    """A concept's name in ``lang``, falling back to the English name, then the id."""
-    return names(pack, node, lang)[0]
-
-
-def names(pack: "Pack", node: str, lang: str = "en") -> tuple[str, str]:
-    """(name in ``lang``, the other name or ""), e.g. ``("焦点损失", "Focal Loss")`` in Chinese.
-
-    >>> from kg import load_pack
-    >>> names(load_pack(), "focal-loss", "zh")
-    ('焦点损失', 'Focal Loss')
-    """
-    data = pack.graph.nodes[node]
-    en, zh = data.get("name") or node, data.get("name_zh") or ""
-    first, second = (zh, en) if lang == "zh" and zh else (en, zh)
-    return first, (second if second != first else "")
-
-
-def sentence(pack: "Pack", edge: Edge, lang: str = "en") -> str:
-    """One readable sentence for a written edge.
-
-    >>> from kg import load_pack
-    >>> sentence(load_pack(), ("relu", "solves", "vanishing-gradient"))
-    'ReLU solves Vanishing Gradient'
-    """
-    source, edge_type, target = edge
-    return EDGE_TYPES[edge_type][lang].format(a=label(pack, source, lang), b=label(pack, target, lang))
-
-
-def why(pack: "Pack", edge: Edge, lang: str = "en") -> str:
-    """The reason written on an edge in ``lang``: ``why_zh`` in Chinese, falling back to ``why`` only when it is missing."""
-    source, edge_type, target = edge
-    data = pack.graph.edges[source, target, edge_type]
-    return (data.get("why_zh") if lang == "zh" else None) or data.get("why", "")
 
 
 #: Edges of a step's why-chain kept and shown by default; :func:`why_chain` with ``full=True`` gives them all.
@@ -376,12 +341,10 @@ def related(pack: "Pack", name: str, *, types: Iterable[str] | None = None, dept
 def group_relations(relations: list[Relation], lang: str = "en") -> list[tuple[str, list[Relation]]]:
     """First-hop relations grouped as solves / solved by, variant of / variants, ... titled in ``lang``."""
     groups = []
-    for edge_type, direction, title in RELATION_GROUPS:
-        if lang == "zh":
-            title = EDGE_TYPES[edge_type]["forward_zh" if direction == "out" else "inverse_zh"]
+    for edge_type, direction, _ in RELATION_GROUPS:
         members = [r for r in relations if r.distance == 1 and r.edge[1] == edge_type and r.direction == direction]
         if members:
-            groups.append((title, members))
+            groups.append((relation_title(edge_type, direction, lang), members))
     return groups
 
 

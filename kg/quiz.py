@@ -30,7 +30,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
-from .queries import label
+from .text import CONTRAST_PROMPTS, QUIZ_PROMPTS, edge_reason, edge_sentence, field_text, label
 from .schema import KINDS, SECTION_PATTERN
 
 if TYPE_CHECKING:
@@ -38,22 +38,10 @@ if TYPE_CHECKING:
 
 Edge = tuple[str, str, str]
 
-#: (edge type, direction) -> prompt templates. "forward": the answer is the edge's source;
-#: "inverse": the answer is the edge's target. {x} is the concept asked about.
-PROMPTS: dict[tuple[str, str], dict[str, str]] = {
-    ("solves", "forward"): {"en": "Which of these solves {x}?", "zh": "以下哪一项可以解决“{x}”?"},
-    ("solves", "inverse"): {"en": "Which problem does {x} solve?", "zh": "“{x}”解决的是以下哪个问题?"},
-    ("variant-of", "forward"): {"en": "Which of these is a variant of {x}?", "zh": "以下哪一项是“{x}”的变体?"},
-    ("variant-of", "inverse"): {"en": "{x} is a variant of ...?", "zh": "“{x}”是以下哪一项的变体?"},
-    ("used-in", "forward"): {"en": "Which of these is used in {x}?", "zh": "以下哪一项用于“{x}”?"},
-    ("used-in", "inverse"): {"en": "{x} is used in ...?", "zh": "“{x}”用于以下哪一项?"},
-    ("requires", "inverse"): {"en": "What must you know before {x}?", "zh": "学习“{x}”之前必须先掌握什么?"},
-    ("requires", "forward"): {"en": "Which of these needs {x} first?", "zh": "以下哪一项需要先掌握“{x}”?"},
-    ("causes", "forward"): {"en": "Which of these causes {x}?", "zh": "以下哪一项会导致“{x}”?"},
-    ("causes", "inverse"): {"en": "Which problem can {x} cause?", "zh": "“{x}”可能导致以下哪个问题?"},
-}
+#: (edge type, direction) -> prompt templates, in the text layer with every other word.
+PROMPTS = QUIZ_PROMPTS
 #: The prompt of a question built from a ``contrasts`` entry; options name the two concepts A and B.
-CONTRAST_PROMPT = {"en": "How do A ({a}) and B ({b}) differ?", "zh": "A(“{a}”)与 B(“{b}”)有什么区别?"}
+CONTRAST_PROMPT = CONTRAST_PROMPTS
 RECALL_SHARE = 4  # about one question in four is a written interview question
 #: Candidates tried per question asked before giving up: each try scans the pack for distractors, and on
 #: a star of 5,000 concepts of one kind none has any, so trying all 10,000 edges took over a minute.
@@ -291,7 +279,7 @@ def _build_contrast(pack: "Pack", rng: random.Random, candidate, lang: str, opti
 
     def text_of(c: str, d: str) -> str:
         contrast = next(x for x in pack.contrasts(c) if x["to"] == d)
-        return (contrast.get("how_zh") if lang == "zh" else None) or contrast["how"]
+        return field_text(contrast, "how", lang)
 
     right = _mask(pack, text_of(a, b), letters)
     wrong: list[tuple[str, str, str]] = []
@@ -317,8 +305,6 @@ def _build_contrast(pack: "Pack", rng: random.Random, candidate, lang: str, opti
 
 
 def _build_choice(pack: "Pack", rng: random.Random, candidate, lang: str, options: int) -> Question | None:
-    from .queries import sentence, why
-
     qid, direction, edge, anchor, answer = candidate
     if direction == "contrast":
         return _build_contrast(pack, rng, candidate, lang, options)
@@ -335,8 +321,8 @@ def _build_choice(pack: "Pack", rng: random.Random, candidate, lang: str, option
         return None  # always the full number of options, or no question
     option_ids = wrong + [answer]
     rng.shuffle(option_ids)
-    reason = why(pack, edge, lang)
-    explanation = sentence(pack, edge, lang) + (f" — {reason}" if reason else "")
+    reason = edge_reason(pack, edge, lang)
+    explanation = edge_sentence(pack, edge, lang) + (f" — {reason}" if reason else "")
     return Question(id=qid, kind="choice", prompt=PROMPTS[(edge[1], direction)][lang].format(x=label(pack, anchor, lang)),
                     options=[label(pack, n, lang) for n in option_ids], option_ids=option_ids,
                     answer=option_ids.index(answer), answer_text=label(pack, answer, lang),
@@ -348,10 +334,8 @@ def _recall_questions(pack: "Pack", nodes: set[str], lang: str) -> list[Question
     for node in sorted(nodes, key=pack.order_key):
         data = pack.graph.nodes[node]
         for number, item in enumerate(data.get("questions") or [], 1):
-            prompt = (item.get("q_zh") if lang == "zh" else None) or item.get("q", "")
-            answer = (item.get("a_zh") if lang == "zh" else None) or item.get("a", "")
-            result.append(Question(id=f"question:{node}:{number}", kind="recall", prompt=prompt, answer_text=answer,
-                                   explanation=data.get("summary_zh" if lang == "zh" else "summary") or data.get("summary", ""),
+            result.append(Question(id=f"question:{node}:{number}", kind="recall", prompt=field_text(item, "q", lang),
+                                   answer_text=field_text(item, "a", lang), explanation=field_text(data, "summary", lang),
                                    concept=node, lang=lang))
     return result
 

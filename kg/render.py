@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
 from .layout import MAX_NODES, cap_nodes, chapter, positions_for, view_edges
-from .queries import label as node_label
+from .text import HTML_LANG, LANGS, duration, edge_reason, edge_sentence, edge_type_name, field_text, kind_name, label, names, word
 from .schema import DEFAULT_MINUTES, EDGE_TYPES, KINDS, section_key
 
 if TYPE_CHECKING:
@@ -74,53 +74,7 @@ EDGE_STYLES: dict[str, tuple[str, list[int] | bool]] = {
     "causes": ("#dc2626", [12, 4]),
 }
 
-#: Interface words of the drawing, by language. Kind names are translated here too.
-TEXT: dict[str, dict[str, str]] = {
-    "en": {
-        "capped": "Showing {shown} of {total} concepts (the limit is {cap}): the ones nearest the focus. "
-                  "Narrow the view with the filters or a smaller depth.",
-        "empty": "Nothing to draw.",
-        "kinds": "Kinds",
-        "edges": "Edges",
-        "minutes": "{minutes} min",
-        "section": "section {section}",
-        "details_hint": "Click a concept to see its details.",
-        "fullscreen": "Full screen",
-        "exit_fullscreen": "Exit full screen",
-        "group": "{name} · {count} concepts — click to open",
-        "no_section": "No section",
-    },
-    "zh": {
-        "capped": "显示 {total} 个概念中的 {shown} 个(上限 {cap}):离焦点最近的那些。请用筛选条件或更小的深度缩小视图。",
-        "empty": "没有可显示的内容。",
-        "kinds": "类型",
-        "edges": "关系",
-        "minutes": "{minutes} 分钟",
-        "section": "第 {section} 节",
-        "details_hint": "点击一个概念查看详情。",
-        "fullscreen": "全屏",
-        "exit_fullscreen": "退出全屏",
-        "group": "{name} · {count} 个概念,点击展开",
-        "no_section": "未分节",
-    },
-}
-KIND_NAMES_ZH: dict[str, str] = {
-    "problem": "问题", "concept": "概念", "math": "数学", "technique": "技术", "architecture": "架构",
-    "model": "模型", "layer": "层", "activation": "激活函数", "loss": "损失函数", "optimizer": "优化器",
-    "metric": "指标", "paradigm": "范式", "framework": "框架", "tool": "工具", "application": "应用",
-}
-EDGE_NAMES: dict[str, dict[str, str]] = {
-    "en": {"requires": "requires", "variant-of": "variant of", "used-in": "used in", "solves": "solves", "causes": "causes"},
-    "zh": {"requires": "需要", "variant-of": "变体", "used-in": "用于", "solves": "解决", "causes": "导致"},
-}
-
 _LABEL_MAX = 32
-
-
-def kind_name(kind: str | None, lang: str = "en") -> str:
-    """The display name of a kind (the kind itself in English)."""
-    kind = kind or "?"
-    return KIND_NAMES_ZH.get(kind, kind) if lang == "zh" else kind
 
 
 # --------------------------------------------------------------------------- data for the page
@@ -133,25 +87,17 @@ def _shorten(text: str, limit: int = _LABEL_MAX) -> str:
 def node_tooltip(pack: "Pack", node: str, lang: str = "en") -> str:
     """Plain text: both names, kind and section, minutes, and the summary in ``lang``."""
     data = pack.graph.nodes[node]
-    words = TEXT[lang]
-    names = data.get("name") or node
-    if data.get("name_zh"):
-        names += f" · {data['name_zh']}"
+    first, second = names(pack, node, lang)
     facts = [kind_name(data.get("kind"), lang)]
     if data.get("section"):
-        facts.append(words["section"].format(section=data["section"]))
-    facts.append(words["minutes"].format(minutes=data.get("minutes", DEFAULT_MINUTES)))
-    summary = (data.get("summary_zh") if lang == "zh" else None) or data.get("summary") or ""
-    return f"{names}\n{' · '.join(facts)}\n\n{summary}".strip()
+        facts.append(word("draw_section", lang, section=data["section"]))
+    facts.append(duration(data.get("minutes", DEFAULT_MINUTES), lang))
+    return f"{first}{f' · {second}' if second else ''}\n{' · '.join(facts)}\n\n{field_text(data, 'summary', lang)}".strip()
 
 
 def edge_tooltip(pack: "Pack", edge: tuple[str, str, str], lang: str = "en") -> str:
     """Plain text: the edge as a sentence, then its ``why``."""
-    source, edge_type, target = edge
-    sentence = EDGE_TYPES[edge_type][lang].format(a=node_label(pack, source, lang), b=node_label(pack, target, lang))
-    from .queries import why
-
-    return f"{sentence}\n{why(pack, edge, lang)}".strip()
+    return f"{edge_sentence(pack, edge, lang)}\n{edge_reason(pack, edge, lang)}".strip()
 
 
 def legend(lang: str = "en", kinds: Iterable[str] | None = None, types: Iterable[str] | None = None) -> dict:
@@ -159,10 +105,10 @@ def legend(lang: str = "en", kinds: Iterable[str] | None = None, types: Iterable
     kind_list = [k for k in KINDS if kinds is None or k in set(kinds)]
     type_list = [t for t in EDGE_TYPES if types is None or t in set(types)]
     return {
-        "kinds_title": TEXT[lang]["kinds"],
-        "edges_title": TEXT[lang]["edges"],
+        "kinds_title": word("kinds", lang),
+        "edges_title": word("draw_edges", lang),
         "kinds": [{"label": kind_name(k, lang), "color": KIND_COLOURS[k][0], "border": KIND_COLOURS[k][1]} for k in kind_list],
-        "edges": [{"label": EDGE_NAMES[lang][t], "color": EDGE_STYLES[t][0], "dashes": EDGE_STYLES[t][1]} for t in type_list],
+        "edges": [{"label": edge_type_name(t, lang), "color": EDGE_STYLES[t][0], "dashes": EDGE_STYLES[t][1]} for t in type_list],
     }
 
 
@@ -180,14 +126,14 @@ def graph_data(pack: "Pack", nodes: Iterable[str], *, focus: str | None = None, 
     ``grouped`` draws one labelled, expandable cluster per guide chapter (the whole-graph overview);
     a cluster holding a search hit is marked, and the hits are marked when it opens.
     """
-    lang = lang if lang in TEXT else "en"
+    lang = lang if lang in LANGS else "en"
     wanted = [n for n in dict.fromkeys(nodes) if n in pack.graph]
     if focus is not None and focus not in pack.graph:
         focus = None
     shown = cap_nodes(wanted, cap, focus)
-    notice = TEXT[lang]["capped"].format(shown=len(shown), total=len(wanted), cap=cap) if len(shown) < len(wanted) else ""
+    notice = word("draw_capped", lang, shown=len(shown), total=len(wanted), cap=cap) if len(shown) < len(wanted) else ""
     if not shown:
-        notice = TEXT[lang]["empty"]
+        notice = word("draw_empty", lang)
     positions = positions_for(pack, shown, focus=focus if focus in shown else None, layout=layout)
     highlighted = set(highlight)
     hot_nodes = {n for edge in highlighted for n in (edge[0], edge[2])}
@@ -206,7 +152,7 @@ def graph_data(pack: "Pack", nodes: Iterable[str], *, focus: str | None = None, 
         x, y = positions.get(node, (0.0, 0.0))
         entry = {
             "id": node,
-            "label": _shorten(node_label(pack, node, lang)),
+            "label": _shorten(label(pack, node, lang)),
             "title": node_tooltip(pack, node, lang),
             "x": x,
             "y": y,
@@ -248,7 +194,7 @@ def graph_data(pack: "Pack", nodes: Iterable[str], *, focus: str | None = None, 
         "nodes": node_list,
         "edges": edge_list,
         "groups": groups,
-        "words": {key: TEXT[lang][key] for key in ("fullscreen", "exit_fullscreen")},
+        "words": {key: word(f"draw_{key}", lang) for key in ("fullscreen", "exit_fullscreen")},
         "focus": focus if focus in shown else None,
         "physics": bool(physics),
         "height": int(height),
@@ -256,7 +202,7 @@ def graph_data(pack: "Pack", nodes: Iterable[str], *, focus: str | None = None, 
         "total": len(wanted),
         "shown": len(shown),
         "legend": legend(lang, kinds_present, {e["type"] for e in edge_list}),
-        "hint": TEXT[lang]["details_hint"],
+        "hint": word("draw_details_hint", lang),
     }
 
 
@@ -268,12 +214,12 @@ def _groups(pack: "Pack", node_list: list[dict], lang: str) -> list[dict]:
     groups = []
     for chapter_id in sorted(members, key=lambda c: section_key(c or None)):
         inside = members[chapter_id]
-        name = pack.section_name(chapter_id, lang) if chapter_id else TEXT[lang]["no_section"]
+        name = pack.section_name(chapter_id, lang) if chapter_id else word("draw_no_section", lang)
         hit = any(e["hit"] for e in inside)
         groups.append({
             "id": chapter_id,
             "label": f"{name} ({len(inside)})",
-            "title": TEXT[lang]["group"].format(name=name, count=len(inside)),
+            "title": word("draw_group", lang, name=name, count=len(inside)),
             "hit": hit,
             "open": hit or any(e["focus"] for e in inside),
         })
@@ -613,7 +559,7 @@ def render_html(pack: "Pack", nodes: Iterable[str], *, focus: str | None = None,
                       grouped=grouped)
     data["title"] = title or ""
     script = _vis_module() + DRAW_JS + _PAGE_JS
-    return _PAGE.format(lang="zh-Hans" if lang == "zh" else "en", hashes=_csp_hash(script), css=DRAW_CSS,
+    return _PAGE.format(lang=HTML_LANG.get(lang, "en"), hashes=_csp_hash(script), css=DRAW_CSS,
                         data=script_json(data), script=script)
 
 

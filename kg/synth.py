@@ -30,6 +30,7 @@ from pathlib import Path
 
 from .fsutil import atomic_write, new_or_empty_folder
 from .schema import KINDS
+from .text import kind_name
 
 _ADJ = [("Adaptive", "自适应"), ("Sparse", "稀疏"), ("Recurrent", "循环"), ("Convolutional", "卷积"), ("Residual", "残差"),
         ("Stochastic", "随机"), ("Contrastive", "对比"), ("Hierarchical", "层次"), ("Bayesian", "贝叶斯"), ("Graph", "图"),
@@ -51,9 +52,6 @@ _OBJECT = ["hidden states", "gradients", "token embeddings", "attention weights"
 _ZH_ACTION = ["压缩", "稳定", "重新加权", "对齐", "正则化", "路由", "归一化", "采样", "解码", "打分"]
 _ZH_OBJECT = ["隐藏状态", "梯度", "词元嵌入", "注意力权重", "特征图", "噪声标签", "策略更新", "潜在编码", "训练批次", "长序列"]
 _KINDS = [k for k in KINDS if k != "problem"]
-_KIND_ZH = {"concept": "概念", "math": "数学工具", "technique": "技巧", "architecture": "架构", "model": "模型", "layer": "层",
-            "activation": "激活函数", "loss": "损失函数", "optimizer": "优化器", "metric": "指标", "paradigm": "范式",
-            "framework": "框架", "tool": "工具", "application": "应用"}
 _EDGE_WEIGHTS = [("requires", 0.45), ("variant-of", 0.15), ("used-in", 0.2), ("solves", 0.2)]
 _FILES_PER_FOLDER = 50
 
@@ -203,7 +201,7 @@ def _concept(i, t, area, ids, names, names_zh, is_problem, edges, rng) -> list[s
         summary = (f"{name} is a {kind} that {_ACTION[action]} the {_OBJECT[obj]} of a network before they reach the next "
                    f"stage. It trades a little extra computation for steadier training and is a common building block "
                    f"in {area.lower()} models.")
-        summary_zh = (f"{name_zh}是一种{_KIND_ZH[kind]},它在网络把{_ZH_OBJECT[obj]}传给下一阶段之前先对其进行{_ZH_ACTION[action]}。"
+        summary_zh = (f"{name_zh}是一种{kind_name(kind, 'zh')},它在网络把{_ZH_OBJECT[obj]}传给下一阶段之前先对其进行{_ZH_ACTION[action]}。"
                       f"它用少量额外计算换取更平稳的训练过程,是常见的基本组成部分。")
     words = name.split()
     out = [f"- id: {ids[i]}", f"  name: {_q(name)}", f"  name_zh: {_q(name_zh)}", f"  kind: {kind}",

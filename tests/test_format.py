@@ -9,7 +9,8 @@ import pytest
 
 from kg import d2l, load_pack
 from kg.cli import main
-from kg.queries import study_order, why
+from kg.queries import study_order
+from kg.text import edge_reason as why
 
 from kgtest import shared_path
 

@@ -13,6 +13,7 @@ from kgtest import missing, require_module
 
 from kg import layout, render
 from kg.layout import neighbourhood
+from kg.text import word
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -128,6 +129,6 @@ def test_full_screen_fills_the_window_and_returns(page, pack, tmp_path):
     page.wait_for_timeout(200)
     height = page.evaluate("() => document.querySelector('.kg-canvas').getBoundingClientRect().height")
     assert height >= 0.8 * page.viewport_size["height"]
-    assert page.text_content(".kg-fullscreen") == render.TEXT["en"]["exit_fullscreen"]
+    assert page.text_content(".kg-fullscreen") == word("draw_exit_fullscreen", "en")
     page.click(".kg-fullscreen")
     page.wait_for_function("() => document.fullscreenElement === null")

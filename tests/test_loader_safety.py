@@ -5,7 +5,6 @@ Each test runs with libyaml (``use_c=True``) and the pure-Python parser
 """
 from __future__ import annotations
 
-import time
 
 import pytest
 import yaml
@@ -117,10 +116,8 @@ def alias_bomb(levels=30):
     ("a: &a\n  b: *a\n", 1),
     (alias_bomb(), 1),
 ])
-def test_anchor_or_alias_is_refused_quickly(tmp_path, use_c, text, line):
-    start = time.perf_counter()
-    pack = load(tmp_path, text, use_c)
-    assert time.perf_counter() - start < 2  # PyYAML's composer would build 2**30 references
+def test_anchor_or_alias_is_refused(tmp_path, use_c, text, line):
+    pack = load(tmp_path, text, use_c)  # PyYAML's composer would build 2**30 references: never returning is loud too
     assert errors(pack) == [("anchor-alias", line)]
 
 
@@ -203,12 +200,12 @@ def test_raised_depth_limit_still_never_recurses(tmp_path, use_c):
 
 
 @LOADERS
-def test_many_duplicate_keys_stay_fast(tmp_path, use_c):
+def test_many_duplicate_keys_are_one_capped_flood(tmp_path, use_c):
     text = "{" + "a: b, " * 20_000 + "}"
-    start = time.perf_counter()
     pack = load(tmp_path, text, use_c)
-    assert time.perf_counter() - start < 10
-    assert {code for code, _ in errors(pack)} <= {"duplicate-key", "bad-shape", "limit-exceeded"}  # the flood is capped
+    codes = [code for code, _ in errors(pack)]
+    assert "duplicate-key" in codes and set(codes) <= {"duplicate-key", "bad-shape", "limit-exceeded"}
+    assert codes.count("duplicate-key") == 1000 and codes.count("limit-exceeded") == 1  # 19,999 duplicates: 1000 listed, one summary
 
 
 # --- keys -----------------------------------------------------------------------------------------

@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from kg import UnknownConcept, load_pack
-from kg.queries import connect, fringe, group_relations, related, sentence, stats, study_order
+from kg.queries import connect, fringe, group_relations, related, stats, study_order
+from kg.text import edge_sentence as sentence
 from kg.search import search
 
 MINI = Path(__file__).parent / "fixtures" / "mini"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterable
 
+from ..text import field_text, names
 from .nodelink import node_link
 
 if TYPE_CHECKING:
@@ -45,10 +46,9 @@ def quote(text: object) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _label(node: dict, lang: str) -> str:
-    en, zh = node.get("name") or node["id"], node.get("name_zh") or ""
-    first, second = (zh, en) if lang == "zh" and zh else (en, zh)
-    return first + (f"\n{second}" if second and second != first else "")
+def _label(pack: "Pack", node: str, lang: str) -> str:
+    first, second = names(pack, node, lang)
+    return first + (f"\n{second}" if second else "")
 
 
 def to_dot(pack: "Pack", nodes: Iterable[str] | None = None, lang: str = "en", **_options) -> str:
@@ -61,15 +61,15 @@ def to_dot(pack: "Pack", nodes: Iterable[str] | None = None, lang: str = "en", *
     ]
     for node in data["nodes"]:
         # A label's line break is written as DOT's own \n escape, added after quoting the text.
-        label = "\\n".join(quote(part)[1:-1] for part in _label(node, lang).split("\n"))
+        label = "\\n".join(quote(part)[1:-1] for part in _label(pack, node["id"], lang).split("\n"))
         colour = KIND_COLOURS.get(node.get("kind"), DEFAULT_COLOUR)
         lines.append(f"  {quote(node['id'])} [label=\"{label}\", fillcolor=\"{colour}\", "
-                     f"tooltip={quote(node.get('summary_zh' if lang == 'zh' else 'summary') or node.get('summary') or '')}, "
+                     f"tooltip={quote(field_text(node, 'summary', lang))}, "
                      f"kind={quote(node.get('kind', ''))}];")
     for link in data["links"]:
         style = EDGE_STYLES.get(link["type"], "style=solid")
         lines.append(f"  {quote(link['source'])} -> {quote(link['target'])} [label={quote(link['type'])}, {style}, "
-                     f"tooltip={quote((link.get('why_zh') if lang == 'zh' else None) or link.get('why') or link['type'])}];")
+                     f"tooltip={quote(field_text(link, 'why', lang) or link['type'])}];")
     lines.append("  subgraph cluster_legend {")
     lines.append("    label=\"kinds\"; fontsize=10; style=dashed;")
     kinds = sorted({node.get("kind") for node in data["nodes"] if node.get("kind") in KIND_COLOURS})

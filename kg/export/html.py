@@ -16,13 +16,14 @@ def to_html(pack: "Pack", nodes: Iterable[str] | None = None, lang: str = "en",
             focus: str | None = None, plan: list[str] | None = None, **_options) -> str:
     from ..layout import MAX_NODES
     from ..render import render_html
+    from ..text import label, word
 
     chosen = list(sorted(pack.graph, key=pack.order_key) if nodes is None else nodes)
     focus_id = pack.resolve(focus) if focus else None
     if plan:
-        title = ("学习计划: " if lang == "zh" else "Study plan: ") + ", ".join(plan)
+        title = word("plan_title", lang, names=", ".join(plan))
     elif focus_id:
-        title = ("邻域: " if lang == "zh" else "Around ") + (pack.graph.nodes[focus_id].get("name") or focus_id)
+        title = word("around", lang, name=label(pack, focus_id, lang))
     else:
         title = str(pack.header.get("name") or "kg")
     return render_html(pack, chosen, focus=focus_id, lang=lang, title=title, cap=max(MAX_NODES, len(chosen)))

@@ -16,7 +16,8 @@ import re
 from typing import TYPE_CHECKING, Iterable
 from urllib.parse import quote as url_quote, urlsplit
 
-from ..schema import DEFAULT_MINUTES, EDGE_TYPES, ID_PATTERN
+from ..schema import DEFAULT_MINUTES, ID_PATTERN
+from ..text import duration, edge_reason, edge_sentence, field_text, kind_name, languages_from, names, other_text, word
 
 if TYPE_CHECKING:
     from ..pack import Pack
@@ -50,14 +51,7 @@ def safe_url(url: object) -> str | None:
     return "<" + url_quote(text, safe="/:?#[]@!$&'()*+,;=%~-._") .replace("<", "%3C").replace(">", "%3E") + ">"
 
 
-def _minutes(total: int) -> str:
-    hours, minutes = divmod(int(total), 60)
-    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
-
-
 def _name(pack, node: str, lang: str) -> str:
-    from ..queries import names
-
     first, second = names(pack, node, lang)
     return escape(first) + (f" ({escape(second)})" if second else "")
 
@@ -67,23 +61,20 @@ def _id(node: str) -> str:
 
 
 def _sentence(pack, edge, lang: str) -> str:
-    source, edge_type, target = edge
-    label = lambda n: escape((pack.graph.nodes[n].get("name_zh") if lang == "zh" else None) or pack.graph.nodes[n].get("name") or n)
-    return EDGE_TYPES[edge_type][lang].format(a=label(source), b=label(target))
+    return escape(edge_sentence(pack, edge, lang))
 
 
 def plan_markdown(pack: "Pack", targets: list[str], known: list[str] | None = None, lang: str = "en") -> str:
     """A study plan as a Markdown checklist: each step with its time and the chain of reasons."""
-    from ..queries import study_order, why
+    from ..queries import study_order
 
     plan = study_order(pack, targets, known or [])
-    zh = lang == "zh"
     names = ", ".join(_name(pack, t, lang) for t in plan.targets)
-    lines = [f"# {'学习计划' if zh else 'Study plan'}: {names}", ""]
-    lines.append(f"{len(plan.steps)} {'步' if zh else 'steps'}, {_minutes(plan.total_minutes)}")
+    lines = [f"# {word('study_plan', lang)}: {names}", ""]
+    lines.append(word("plan_steps", lang, n=len(plan.steps), time=duration(plan.total_minutes, lang)))
     if plan.known:
         lines.append("")
-        lines.append(("已掌握" if zh else "Already known") + ": " + ", ".join(_name(pack, k, lang) for k in plan.known))
+        lines.append(word("already_known", lang) + ": " + ", ".join(_name(pack, k, lang) for k in plan.known))
     lines.append("")
     # A reason (why) explains the concept its edge is written on: attach it to that concept's step, not
     # to the prerequisite the edge pulled in ("It is one particular activation function" belongs to ReLU).
@@ -92,51 +83,49 @@ def plan_markdown(pack: "Pack", targets: list[str], known: list[str] | None = No
         if step.reason:
             explained.setdefault(step.reason[0][0], []).append(step.reason[0])
     for step in plan.steps:
-        lines.append(f"- [ ] **{_name(pack, step.id, lang)}** — {_minutes(step.minutes)}")
+        lines.append(f"- [ ] **{_name(pack, step.id, lang)}** — {duration(step.minutes, lang)}")
         if step.is_target:
-            lines.append(f"  - {'目标' if zh else 'target'}")
+            lines.append(f"  - {word('target', lang)}")
         else:
             shown = step.reason[:2]  # the direct reason and one further link, as `kg order` prints by default
             chain = " → ".join(_sentence(pack, edge, lang) for edge in shown) + (" → …" if step.reason_length > len(shown) else "")
-            lines.append(f"  - {'原因' if zh else 'because'}: {chain}")
+            lines.append(f"  - {word('reason_chain', lang)}: {chain}")
         for edge in explained.get(step.id, []):
-            reason = why(pack, edge, lang)
+            reason = edge_reason(pack, edge, lang)
             if reason:
-                lines.append(f"  - {'说明' if zh else 'why'} ({_sentence(pack, edge, lang)}): {escape(reason)}")
+                lines.append(f"  - {word('reason_why', lang)} ({_sentence(pack, edge, lang)}): {escape(reason)}")
     return "\n".join(lines) + "\n"
 
 
 def sheet_markdown(pack: "Pack", nodes: Iterable[str], lang: str = "en") -> str:
     """One section per concept: names, kind, summaries, relations with why, questions, references."""
     from ..d2l import concept_links
-    from ..queries import group_relations, related, why
+    from ..queries import group_relations, related
 
-    zh = lang == "zh"
     chosen = [n for n in nodes if n in pack.graph]
-    lines = [f"# {'概念卡片' if zh else 'Concept sheets'}", "", f"{len(chosen)} {'个概念' if zh else 'concepts'}", ""]
+    lines = [f"# {word('concept_sheets', lang)}", "", word("export_count", lang, n=len(chosen)), ""]
     for node in chosen:
         data = pack.graph.nodes[node]
         lines.append(f"## {_name(pack, node, lang)}")
         lines.append("")
-        facts = [_id(node), escape(data.get("kind", ""))]
+        facts = [_id(node), escape(kind_name(data.get("kind"), lang) if data.get("kind") else "")]
         if data.get("section"):
-            names = dict.fromkeys(n for n in (pack.section_name(data["section"], lang), pack.section_name(data["section"], "en" if zh else "zh")) if n)
-            facts.append(("章节 " if zh else "section ") + escape(" ".join([str(data["section"]), *names])))
-        facts.append(_minutes(data.get("minutes", DEFAULT_MINUTES)))
+            names = dict.fromkeys(n for n in (pack.section_name(data["section"], lang), *(pack.section_name(data["section"], other) for other in languages_from(lang)[1:])) if n)
+            facts.append(escape(word("draw_section", lang, section=" ".join([str(data["section"]), *names]))))
+        facts.append(duration(data.get("minutes", DEFAULT_MINUTES), lang))
         lines.append(" · ".join(facts))
         lines.append("")
-        summaries = [data.get("summary_zh"), data.get("summary")] if zh else [data.get("summary"), data.get("summary_zh")]
-        for summary in summaries:
+        for summary in (field_text(data, "summary", lang), other_text(data, "summary", lang)):
             if summary:
                 lines.extend([paragraph(summary), ""])
         if data.get("aliases"):
-            lines.extend([f"**{'别名' if zh else 'Also called'}:** " + ", ".join(escape(a) for a in data["aliases"]), ""])
+            lines.extend([f"**{word('also_called', lang)}:** " + ", ".join(escape(a) for a in data["aliases"]), ""])
         groups = group_relations(related(pack, node), lang)
         if groups:
-            lines.extend([f"### {'关系' if zh else 'Relations'}", ""])
+            lines.extend([f"### {word('relations', lang)}", ""])
             for title, members in groups:
                 for relation in members:
-                    reason = why(pack, relation.edge, lang)
+                    reason = edge_reason(pack, relation.edge, lang)
                     suffix = f" — {escape(reason)}" if reason else ""
                     lines.append(f"- {escape(title)}: {_name(pack, relation.neighbour, lang)}{suffix}")
             lines.append("")
@@ -149,23 +138,22 @@ def sheet_markdown(pack: "Pack", nodes: Iterable[str], lang: str = "en") -> str:
             lines.append("")
         questions = data.get("questions") or []
         if questions:
-            lines.extend([f"### {'面试题' if zh else 'Interview questions'}", ""])
+            lines.extend([f"### {word('questions', lang)}", ""])
             for question in questions:
-                q = (question.get("q_zh") if zh else None) or question.get("q", "")
-                a = (question.get("a_zh") if zh else None) or question.get("a", "")
+                q, a = field_text(question, "q", lang), field_text(question, "a", lang)
                 lines.append(f"- **Q:** {escape(q)}")
                 lines.append(f"  **A:** {escape(a)}")
             lines.append("")
         reading = concept_links(data)
         if reading:
-            lines.extend([f"### {'动手学深度学习' if zh else 'Dive into Deep Learning'}", ""])
+            lines.extend([f"### {word('d2l_heading', lang).rstrip(':：')}", ""])
             for link in reading:
-                editions = ("zh", "en") if zh else ("en", "zh")
+                editions = languages_from(lang)
                 lines.append("- " + " · ".join(f"[{escape(link[f'title_{e}'])}]({safe_url(link[e])})" for e in editions if e in link))
             lines.append("")
         refs = data.get("refs") or []
         if refs:
-            lines.extend([f"### {'参考' if zh else 'References'}", ""])
+            lines.extend([f"### {word('refs', lang)}", ""])
             for ref in refs:
                 title = escape(ref.get("title", ""))
                 destination = safe_url(ref.get("url"))

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Iterable
 
+from ..text import names
 from .nodelink import node_link
 
 if TYPE_CHECKING:
@@ -60,9 +61,8 @@ def to_mermaid(pack: "Pack", nodes: Iterable[str] | None = None, lang: str = "en
     ids = node_ids(node["id"] for node in data["nodes"])
     lines = ["flowchart LR"]
     for node in data["nodes"]:
-        en, zh = node.get("name") or node["id"], node.get("name_zh") or ""
-        first, second = (zh, en) if lang == "zh" and zh else (en, zh)
-        label = escape(first) + (f"<br/>{escape(second)}" if second and second != first else "")
+        first, second = names(pack, node["id"], lang)
+        label = escape(first) + (f"<br/>{escape(second)}" if second else "")
         lines.append(f'  {ids[node["id"]]}["{label}"]')
     for link in data["links"]:
         arrow = ARROWS.get(link["type"], "-->")
