@@ -137,7 +137,6 @@ def write_entry(entry: Path, key: bytes, pack: Pack) -> bool:
     """Store ``pack`` under ``entry``; False (and nothing written) when the folder is not private or not writable."""
     if not _private_folder(entry.parent, create=True):
         return False
-    search_index = pack.__dict__.pop("_search_index", None)
     try:
         with gc_paused():
             payload = pickle.dumps(pack, protocol=pickle.HIGHEST_PROTOCOL)
@@ -145,9 +144,6 @@ def write_entry(entry: Path, key: bytes, pack: Pack) -> bool:
         return True
     except (OSError, pickle.PicklingError, TypeError, AttributeError, RecursionError):
         return False  # a read-only or full disk must not break the command
-    finally:
-        if search_index is not None:
-            pack.__dict__["_search_index"] = search_index
 
 
 def load_pack_cached(path=None, *, limits: Limits = Limits(), use_c: bool = True) -> Pack:

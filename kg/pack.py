@@ -18,10 +18,12 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 
+from .checks import graph_problems
 from .errors import PackError, UnknownConcept
 from .perf import gc_paused
 from .problems import Problem, sort_problems
 from .schema import EDGE_TYPES, TARGET_FIRST, section_key
+from .search import SearchIndex
 
 if TYPE_CHECKING:
     from .validate import RawConcept
@@ -118,10 +120,32 @@ class Pack:
     #: (a, b) with a < b -> (path, line, col) where the ``contrasts`` entry of the pair is written
     contrast_where: dict = field(default_factory=dict)
 
+    # Derived data, computed on first use and kept on the Pack. Pickling (the load cache) keeps the
+    # study graph, which every query needs and which costs more to rebuild than to read back, and
+    # drops the rest: the search index is large and only `kg search` and suggestions use it.
+    _NOT_PICKLED = ("search_index", "_names")
+    _DERIVED = ("study", *_NOT_PICKLED)
+
     @cached_property
     def study(self) -> nx.DiGraph:
         """The study graph: an edge u -> v means learn u before v; ``via`` lists the written edges."""
         return study_graph(self.graph)
+
+    @cached_property
+    def search_index(self) -> SearchIndex:
+        """The ranked name index behind :func:`kg.search.search` and the suggestions of :meth:`resolve`."""
+        return SearchIndex(self)
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        for name in self._NOT_PICKLED:
+            state.pop(name, None)
+        return state
+
+    def clear_derived(self) -> None:
+        """Forget every derived structure (they are rebuilt on next use), e.g. to time building them."""
+        for name in self._DERIVED:
+            self.__dict__.pop(name, None)
 
     @cached_property
     def _names(self) -> dict[str, str]:
@@ -156,9 +180,7 @@ class Pack:
         lowered = name.strip().lower()
         if lowered in self.graph:
             return lowered
-        from .search import search
-
-        suggestions = [hit.id for hit in search(self, name, limit=5)]
+        suggestions = [hit.id for hit in self.search_index.search(name, 5)]
         raise UnknownConcept(name, suggestions)
 
     def concept(self, name: str) -> dict:
@@ -201,7 +223,8 @@ def study_graph(graph: nx.MultiDiGraph) -> nx.DiGraph:
     return study
 
 
-def load_pack(path: str | os.PathLike | None = None, *, limits: Limits = Limits(), use_c: bool = True) -> Pack:
+def load_pack(path: str | os.PathLike | None = None, *, limits: Limits = Limits(), use_c: bool = True,
+              shown_as: str | None = None) -> Pack:
     """Load, validate and check a pack. Bad content never raises: it becomes ``pack.problems``.
 
     Parameters
@@ -212,6 +235,9 @@ def load_pack(path: str | os.PathLike | None = None, *, limits: Limits = Limits(
         File size, pack size, file count and nesting depth limits.
     use_c : bool
         Parse with libyaml when available (the pure-Python parser gives the same result).
+    shown_as : str, optional
+        The name problems give the pack's path (a file's own name, or a folder name its files are
+        shown under); by default paths are shown relative to the working folder when inside it.
 
     Examples
     --------
@@ -224,14 +250,18 @@ def load_pack(path: str | os.PathLike | None = None, *, limits: Limits = Limits(
     """
     root = Path(path) if path is not None else default_pack_path()
     with gc_paused():
-        return _load(root, limits, use_c)
+        pack, budget, read = _load(root, limits, use_c, shown_as)  # read, parse, validate, build the graph
+        problems = [*pack.problems, *graph_problems(pack)]  # then the whole-graph checks
+        # The files' problems were budgeted as they were read; the rest are budgeted here, then summarised.
+        pack.problems = sort_problems(problems[:read] + budget.keep(problems[read:]) + budget.summaries())
+    return pack
 
 
 #: Problems kept per file; past this one limit-exceeded record stands for the rest (a hostile file can make millions).
 MAX_PROBLEMS_PER_FILE = 1000
 
 
-def _load(root: Path, limits: Limits, use_c: bool) -> Pack:
+def _load(root: Path, limits: Limits, use_c: bool, shown_as: str | None) -> tuple[Pack, "ProblemBudget", int]:
     # Imported here, not at the top: a pack read back from the cache needs none of the parsing machinery,
     # and `kg order` on a warm cache should start as fast as `import networkx, yaml`.
     from .validate import concepts_from_document
@@ -241,13 +271,12 @@ def _load(root: Path, limits: Limits, use_c: bool) -> Pack:
 
     files, problems = find_pack_files(root, limits)
     budget = ProblemBudget()
-    base = root if root.is_dir() else root.parent
     concepts: list[tuple[str, RawConcept]] = []
     expectations: list = []
     header: dict = {}
     total = 0
     for file in files:
-        shown = _shown_path(file, base)
+        shown = _shown_path(file, root, shown_as)
         found: list[Problem] = []
         data = _read_limited(file, shown, limits, found)
         if data is not None:
@@ -302,8 +331,21 @@ def _read_limited(file: Path, shown: str, limits: Limits, problems: list[Problem
     return data
 
 
-def _shown_path(file: Path, base: Path) -> str:
-    """The path as a compiler would print it: relative to the working folder when inside it."""
+def _shown_path(file: Path, root: Path, shown_as: str | None = None) -> str:
+    """How problems name ``file`` of the pack at ``root``: under ``shown_as`` when given (the root itself
+    is shown as ``shown_as``, a file inside it as ``shown_as/relative/path``), else as a compiler would
+    print it, relative to the working folder when inside it.
+
+    >>> _shown_path(Path("/tmp/x/a/b.yaml"), Path("/tmp/x"), "pack.zip"), _shown_path(Path("/tmp/u.yaml"), Path("/tmp/u.yaml"), "mine.yaml")
+    ('pack.zip/a/b.yaml', 'mine.yaml')
+    """
+    if shown_as is not None:
+        if file == root:
+            return shown_as
+        try:
+            return f"{shown_as}/{file.relative_to(root).as_posix()}"
+        except ValueError:
+            return f"{shown_as}/{file.name}"
     try:
         return str(file.resolve().relative_to(Path.cwd()))
     except (ValueError, OSError):
@@ -345,7 +387,7 @@ def _add_contrasts(graph: nx.MultiDiGraph, defined: dict, problems: list[Problem
     return contrast_where
 
 
-def _assemble(root, files, header, concepts, problems, expectations=(), budget=None) -> Pack:
+def _assemble(root, files, header, concepts, problems, expectations=(), budget=None) -> tuple[Pack, "ProblemBudget", int]:
     from .checks import ProblemBudget
     from .search import Suggester
 
@@ -392,11 +434,4 @@ def _assemble(root, files, header, concepts, problems, expectations=(), budget=N
     edges.sort(key=lambda e: (e[0], e[2], e[1]))
     graph.add_edges_from(edges)
     contrast_where = _add_contrasts(graph, defined, problems)
-    pack = Pack(Path(root), graph, [], list(files), header, where, edge_where, list(expectations), contrast_where)
-    from .checks import graph_problems
-
-    problems.extend(graph_problems(pack))
-    # The files' problems were budgeted as they were read; the rest are budgeted here, then summarised.
-    problems = problems[:read_problems] + budget.keep(problems[read_problems:]) + budget.summaries()
-    pack.problems = sort_problems(problems)
-    return pack
+    return Pack(Path(root), graph, problems, list(files), header, where, edge_where, list(expectations), contrast_where), budget, read_problems

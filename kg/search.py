@@ -117,10 +117,7 @@ def search(pack: "Pack", query: str, limit: int = 10) -> list[Hit]:
     >>> search(pack, "transfromer")[0].id
     'transformer'
     """
-    index = pack.__dict__.get("_search_index")
-    if index is None:
-        index = pack.__dict__["_search_index"] = SearchIndex(pack)
-    return index.search(query, limit)
+    return pack.search_index.search(query, limit)
 
 
 #: Distinct unknown names per pack that get a "did you mean" hint; 20,000 edges to unknown targets once

@@ -75,7 +75,7 @@ def test_language_choices_live_in_the_text_layer():
         if path.name == "text.py":
             continue
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if re.search(r"""lang\s*[!=]=\s*["']zh["']|["']zh["']\s*[!=]=\s*lang|\bif zh\b""", line):
+            if re.search(r"""lang\s*[!=]=\s*["'](zh|en)["']|["'](zh|en)["']\s*[!=]=\s*\S*lang|\bif zh\b""", line):
                 offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
     assert offenders == []
 
