@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 
-from .problems import Problem, did_you_mean
+from .problems import Problem, did_you_mean, did_you_mean_hint
 from .schema import EXPECT_FIELDS, EXPECT_KINDS
 from .yamlsafe import YList, YMap
 
@@ -100,7 +100,7 @@ def _entry(entry, line: int, col: int, path: str, problems: list[Problem]) -> Ex
     for key in entry:
         if key not in EXPECT_FIELDS:
             return malformed(f"unknown key '{key}' in an assertion",
-                             did_you_mean(key, EXPECT_FIELDS) or f"an assertion has one of {', '.join(EXPECT_KINDS)}, and 'why'",
+                             did_you_mean_hint(did_you_mean(key, EXPECT_FIELDS)) or f"an assertion has one of {', '.join(EXPECT_KINDS)}, and 'why'",
                              entry.key_pos[key])
     kinds = [key for key in entry if key in EXPECT_KINDS]
     if len(kinds) != 1:
@@ -141,7 +141,7 @@ def expectation_problems(pack: "Pack") -> list[Problem]:
         for node, position in unknown:
             problems.append(Problem(expectation.where[0], *position, "expect-unknown-concept",
                                     f"the '{expectation.kind}' assertion names unknown concept '{node}'",
-                                    did_you_mean(node, graph) or "use a concept id of the pack"))
+                                    did_you_mean_hint(did_you_mean(node, graph)) or "use a concept id of the pack"))
         if not unknown:
             known.append(expectation)
     valid = _without_contradictions(known, problems)

@@ -143,9 +143,9 @@ class Suggester:
             if self.budget <= 0:
                 return ""
             self.budget -= 1
-            from .problems import did_you_mean
+            from .problems import did_you_mean, did_you_mean_hint
 
-            self.known[word] = did_you_mean(word[:MAX_COMPARED], self.choices)
+            self.known[word] = did_you_mean_hint(did_you_mean(word[:MAX_COMPARED], self.choices))
         return self.known[word]
 
 

@@ -10,13 +10,14 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from .d2l import pages as d2l_pages
-from .problems import Problem, did_you_mean
+from .problems import Problem, did_you_mean, did_you_mean_hint
 from .schema import (
     CONTRAST_FIELDS,
     D2L_PAGE_PATTERN,
     EDGE_FIELDS,
     EDGE_TYPES,
     FIELDS,
+    FORMAT_VERSION,
     ID_MAX_LENGTH,
     ID_PATTERN,
     KINDS,
@@ -96,7 +97,7 @@ def concepts_from_document(data, path: str, problems: list[Problem], position: t
             if key not in ("concepts", "pack", "expect"):
                 line, col = data.key_pos[key]
                 problems.append(Problem(path, line, col, "unknown-field", f"unknown top-level key '{key}'",
-                                        did_you_mean(key, ["concepts", "pack", "expect"]) or "a file holds 'pack', 'concepts' and 'expect'"))
+                                        did_you_mean_hint(did_you_mean(key, ["concepts", "pack", "expect"])) or "a file holds 'pack', 'concepts' and 'expect'"))
         header = _header(data.get("pack"), data, path, problems)
         if "expect" in data:
             from .expect import expectations_from_value
@@ -137,12 +138,12 @@ def _header(value, parent: YMap, path: str, problems: list[Problem]) -> dict:
     for key, item in value.items():
         line, col = value.key_pos[key]
         if key not in PACK_FIELDS:
-            problems.append(Problem(path, line, col, "unknown-field", f"unknown pack header field '{key}'", did_you_mean(key, PACK_FIELDS)))
+            problems.append(Problem(path, line, col, "unknown-field", f"unknown pack header field '{key}'", did_you_mean_hint(did_you_mean(key, PACK_FIELDS))))
         elif key == "sections":
             header[key] = _sections(item, *value.value_pos[key], path, problems)
         elif not isinstance(item, str):
             problems.append(Problem(path, line, col, "wrong-type", f"pack header field '{key}' must be text"))
-        elif key == "format" and item != "1":
+        elif key == "format" and item != str(FORMAT_VERSION):
             problems.append(Problem(path, *value.value_pos[key], "bad-value", f"pack format {item!r} is not supported", "this kg reads format 1"))
         else:
             header[key] = item
@@ -168,7 +169,7 @@ def _sections(value, line: int, col: int, path: str, problems: list[Problem]) ->
         for key, text in names.items():
             if key not in SECTION_FIELDS:
                 problems.append(Problem(path, *names.key_pos[key], "unknown-field", f"unknown field '{key}' in section {section!r}",
-                                        did_you_mean(key, SECTION_FIELDS) or "a section has 'name' and 'name_zh'"))
+                                        did_you_mean_hint(did_you_mean(key, SECTION_FIELDS)) or "a section has 'name' and 'name_zh'"))
             elif not isinstance(text, str) or not text.strip():
                 problems.append(Problem(path, *names.value_pos[key], "wrong-type", f"'{key}' of section {section!r} must be text"))
                 ok = False
@@ -221,14 +222,13 @@ def _concept(entry, line: int, col: int, path: str, problems: list[Problem]) -> 
 
 
 def _unknown_concept_field(key: str, line: int, col: int, path: str, problems: list[Problem]) -> None:
-    edge_guess = _EDGE_SYNONYMS.get(key.lower().replace("_", "-")) or (did_you_mean(key, EDGE_TYPES, 0.75) and
-                                                                       did_you_mean(key, EDGE_TYPES, 0.75)[14:-2])
+    edge_guess = _EDGE_SYNONYMS.get(key.lower().replace("_", "-")) or did_you_mean(key, EDGE_TYPES, 0.75)
     if edge_guess:
         problems.append(Problem(path, line, col, "unknown-edge-type", f"'{key}' is not an edge type",
                                 f"did you mean '{edge_guess}'? edge types are: {', '.join(EDGE_TYPES)}"))
     else:
         problems.append(Problem(path, line, col, "unknown-field", f"unknown field '{key}'",
-                                did_you_mean(key, FIELDS) or f"fields are: {', '.join(FIELDS)}"))
+                                did_you_mean_hint(did_you_mean(key, FIELDS)) or f"fields are: {', '.join(FIELDS)}"))
 
 
 def _field(key: str, kind_of_value: str, value, line: int, col: int, path: str, problems: list[Problem]):
@@ -248,7 +248,7 @@ def _field(key: str, kind_of_value: str, value, line: int, col: int, path: str, 
         if kind_of_value == "kind":
             if value not in KINDS:
                 problems.append(Problem(path, line, col, "unknown-kind", f"kind {value!r} is not in the vocabulary",
-                                        did_you_mean(value, KINDS) or f"kinds are: {', '.join(KINDS)}"))
+                                        did_you_mean_hint(did_you_mean(value, KINDS)) or f"kinds are: {', '.join(KINDS)}"))
                 return None
             return value
         if kind_of_value == "section":
@@ -277,7 +277,7 @@ def _field(key: str, kind_of_value: str, value, line: int, col: int, path: str, 
             elif item not in pages:
                 if item not in d2l_pages():
                     problems.append(Problem(path, il, ic, "unknown-d2l-page", f"d2l page {item!r} is not a page of Dive into Deep Learning",
-                                            did_you_mean(item, d2l_pages()) or "see kg/data/d2l_pages.json for the pages of both editions"))
+                                            did_you_mean_hint(did_you_mean(item, d2l_pages())) or "see kg/data/d2l_pages.json for the pages of both editions"))
                 pages.append(item)
         return pages
     if kind_of_value == "text-list":
@@ -313,7 +313,7 @@ def _records(key, value, line, col, spec, path, problems, extra_check):
         for field_name, field_value in item.items():
             fl, fc = item.key_pos[field_name]
             if field_name not in spec:
-                problems.append(Problem(path, fl, fc, "unknown-field", f"unknown field '{field_name}' in {key}", did_you_mean(field_name, spec)))
+                problems.append(Problem(path, fl, fc, "unknown-field", f"unknown field '{field_name}' in {key}", did_you_mean_hint(did_you_mean(field_name, spec))))
                 continue
             if field_name == "authors" and isinstance(field_value, YList) and all(isinstance(a, str) for a in field_value):
                 record[field_name] = list(field_value)
@@ -377,7 +377,7 @@ def _edges(edge_type: str, value, line: int, col: int, path: str, problems: list
             for key in item:
                 if key not in EDGE_FIELDS:
                     problems.append(Problem(path, *item.key_pos[key], "unknown-field", f"unknown field '{key}' in a '{edge_type}' edge",
-                                            did_you_mean(key, EDGE_FIELDS) or "an edge has 'to', 'why' and 'why_zh'"))
+                                            did_you_mean_hint(did_you_mean(key, EDGE_FIELDS)) or "an edge has 'to', 'why' and 'why_zh'"))
             target, why, why_zh = item.get("to"), item.get("why", ""), item.get("why_zh", "")
             if not isinstance(why, str):
                 problems.append(Problem(path, *item.value_pos["why"], "wrong-type", "'why' must be one line of text"))
@@ -417,7 +417,7 @@ def _contrasts(value, line: int, col: int, path: str, problems: list[Problem]) -
         for key in item:
             if key not in CONTRAST_FIELDS:
                 problems.append(Problem(path, *item.key_pos[key], "unknown-field", f"unknown field '{key}' in a 'contrasts' entry",
-                                        did_you_mean(key, CONTRAST_FIELDS) or "a contrast has 'to', 'how' and 'how_zh'"))
+                                        did_you_mean_hint(did_you_mean(key, CONTRAST_FIELDS)) or "a contrast has 'to', 'how' and 'how_zh'"))
             elif not isinstance(item[key], str):
                 problems.append(Problem(path, *item.value_pos[key], "wrong-type", f"'{key}' in a 'contrasts' entry must be text, not {_describe(item[key])}"))
                 ok = False
