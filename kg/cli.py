@@ -378,7 +378,7 @@ def cmd_quiz(args) -> int:
     ids = [item["id"] for item in load_review(args.retry, missing_ok=False)] if args.retry else None
     questions = make_quiz(pack, topic=args.topic, count=args.count, seed=args.seed, lang=lang, ids=ids)
     if not questions:
-        print("kg: " + word("quiz_none", lang), file=sys.stderr)
+        print("kg: " + word("no_questions", lang), file=sys.stderr)
         return EXIT_PROBLEMS
     if args.flashcards:
         if args.json:
@@ -490,7 +490,7 @@ def _positive(text: str) -> int:
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
     if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
+        raise argparse.ArgumentTypeError(f"{value} is less than 1")
     return value
 
 
