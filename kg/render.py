@@ -2,12 +2,14 @@
 
 Two consumers share one drawing script:
 
-* :func:`render_html` builds one standalone, offline HTML page (the HTML export and tests use it);
+* :func:`render_html` builds one standalone, offline HTML page for ``kg export --format html``: a
+  ``pyvis.network.Network`` holds the nodes, edges and options, and its ``generate_html`` renders
+  them through kg's own template (``kg/static/page.html``) with autoescaping on;
 * the Streamlit app mounts :data:`COMPONENT_HTML`, :data:`COMPONENT_CSS` and :func:`component_js`
-  as a Custom Component v2 and passes :func:`graph_data` as its data.
+  as a Custom Component v2 and passes :func:`graph_data` as its data. It draws with vis-network
+  directly, because a click on a node must come back to Python, which pyvis's pages cannot do.
 
-Safety rules (see docs and issue "hostile packs"): no pack text is ever written into HTML markup or
-attributes. It travels as JSON — inside ``<script type="application/json">`` with ``<``, ``>``, ``&``
+Safety rules: no pack text is ever written into HTML markup or attributes. It travels as JSON — inside ``<script type="application/json">`` with ``<``, ``>``, ``&``
 and U+2028/U+2029 escaped, or as a component's data — and the page puts it on screen with
 ``textContent`` or as vis-network labels drawn on a canvas. Tooltips are DOM elements filled with
 ``textContent``, so they are plain text whatever they contain. Nodes and edges carry only a fixed list
@@ -17,9 +19,8 @@ Layout is deterministic and computed in Python (layered by study order for plans
 rings around the focus for neighbourhoods); physics is off unless asked for, and at most
 :data:`MAX_NODES` concepts are drawn at once.
 
-This module imports neither streamlit nor pyvis: the vis-network script is read from ``kg/static``
-(vendored from pyvis's bundled copy) or, failing that, from pyvis's folder found with
-:func:`importlib.util.find_spec`, which does not import pyvis.
+Importing this module imports neither streamlit nor pyvis (pyvis only inside :func:`render_html`);
+the vis-network script is the copy vendored in ``kg/static`` with its licence.
 
 >>> from kg import load_pack
 >>> pack = load_pack()
@@ -31,7 +32,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import importlib.util
 import json
 import re
 from functools import lru_cache
@@ -240,16 +240,13 @@ def script_json(data) -> str:
 
 # --------------------------------------------------------------------------- scripts and pages
 
+#: kg's own files for the browser: vis-network (vendored, with its licence) and the page template.
+STATIC = Path(__file__).resolve().parent / "static"
+
+
 def vis_network_path() -> Path:
-    """The vis-network script: the vendored copy in ``kg/static``, else pyvis's bundled one."""
-    vendored = Path(__file__).resolve().parent / "static" / "vis-network.min.js"
-    if vendored.is_file():
-        return vendored
-    spec = importlib.util.find_spec("pyvis")  # finds the folder without importing pyvis
-    for folder in (spec.submodule_search_locations or []) if spec else []:
-        for candidate in sorted(Path(folder).glob("lib/vis-9*/vis-network.min.js"), reverse=True):
-            return candidate
-    raise FileNotFoundError("vis-network.min.js was found neither in kg/static nor in pyvis")
+    """The vendored vis-network script (the app's component and the standalone page inline it)."""
+    return STATIC / "vis-network.min.js"
 
 
 @lru_cache(maxsize=1)
@@ -504,33 +501,8 @@ _PAGE_JS = r"""
 })();
 """
 
-_PAGE = """<!DOCTYPE html>
-<html lang="{lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src {hashes}; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'">
-<meta name="referrer" content="no-referrer">
-<title>kg</title>
-<style>
-body {{ margin: 16px; font-family: system-ui, -apple-system, "Segoe UI", "Noto Sans", "PingFang SC", sans-serif; color: #111827; }}
-#kg-title {{ font-size: 20px; margin: 0 0 10px 0; }}
-#kg-main {{ display: flex; gap: 16px; align-items: flex-start; }}
-#kg-graph {{ flex: 3; min-width: 0; }}
-#kg-details {{ flex: 1; min-width: 220px; font-size: 14px; line-height: 1.45; white-space: pre-wrap; }}
-#kg-details h2 {{ font-size: 18px; margin: 0; }}
-#kg-details h3 {{ font-size: 15px; margin: 2px 0 8px 0; font-weight: 500; color: #374151; }}
-{css}
-</style>
-</head>
-<body>
-<h1 id="kg-title"></h1>
-<div id="kg-main"><div id="kg-graph" class="kg-root"></div><div id="kg-details"></div></div>
-<script type="application/json" id="kg-data">{data}</script>
-<script>{script}</script>
-</body>
-</html>
-"""
+#: The standalone page's template (Jinja, rendered by pyvis): ``kg/static/page.html``.
+PAGE_TEMPLATE = "page.html"
 
 
 def _csp_hash(script: str) -> str:
@@ -554,13 +526,31 @@ def render_html(pack: "Pack", nodes: Iterable[str], *, focus: str | None = None,
     >>> page.startswith("<!DOCTYPE html>") and "<b>x</b>" not in page and "cdn" not in page.lower()
     True
     """
+    from markupsafe import Markup
+    from pyvis.network import Network  # here only: the kg command (but for this export) and the app never import pyvis
+
     data = graph_data(pack, nodes, focus=focus, lang=lang, layout=layout, physics=physics, types=types,
                       highlight=highlight, cap=cap, height=height, details=True, labels=labels, hits=hits,
                       grouped=grouped)
-    data["title"] = title or ""
+    # pyvis holds the network: our nodes and edges with every attribute the drawing uses, and vis options.
+    network = Network(height=f"{data['height']}px", width="100%", directed=True)
+    for node in data.pop("nodes"):
+        network.add_node(node["id"], **{name: value for name, value in node.items() if name != "id"})
+    for edge in data.pop("edges"):
+        network.add_edge(edge["from"], edge["to"], **{name: value for name, value in edge.items() if name not in ("from", "to")})
+    network.options = {"physics": {"enabled": bool(data["physics"])}, "interaction": {"hover": True}}
+    # ... and renders our template, offline and with autoescaping: pack text only inside the JSON block.
+    network.set_template_dir(str(STATIC), PAGE_TEMPLATE)
+    network.templateEnv.autoescape = True
+    page = {**data, "title": title or ""}
     script = _vis_module() + DRAW_JS + _PAGE_JS
-    return _PAGE.format(lang=HTML_LANG.get(lang, "en"), hashes=_csp_hash(script), css=DRAW_CSS,
-                        data=script_json(data), script=script)
+
+    def page_data(nodes, edges, options):
+        return Markup(script_json({**page, "nodes": nodes, "edges": edges, "options": json.loads(options)}))
+
+    network.templateEnv.globals["kg"] = {"lang": HTML_LANG.get(lang, "en"), "script_hash": Markup(_csp_hash(script)),
+                                         "css": Markup(DRAW_CSS), "script": Markup(script), "data": page_data}
+    return network.generate_html()
 
 
 __all__ = [
