@@ -47,7 +47,6 @@ import networkx as nx
 
 from .problems import Problem, did_you_mean, did_you_mean_hint
 from .schema import EXPECT_FIELDS, EXPECT_KINDS
-from .yamlsafe import YList, YMap
 
 if TYPE_CHECKING:
     from .pack import Pack
@@ -78,6 +77,8 @@ class Expectation:
 
 def expectations_from_value(value, position: tuple[int, int], path: str, problems: list[Problem]) -> list[Expectation]:
     """The well-formed entries of an ``expect:`` value; every malformed one becomes an ``expect-malformed`` problem."""
+    from .yamlsafe import YList, YMap  # here, not at the top: a Pack read from the cache needs no YAML
+
     if not isinstance(value, YList):
         problems.append(Problem(path, *position, "expect-malformed", "'expect' must be a list of assertions",
                                 "write '- before: [A, B]' entries, each with 'why:'"))
@@ -91,6 +92,8 @@ def expectations_from_value(value, position: tuple[int, int], path: str, problem
 
 
 def _entry(entry, line: int, col: int, path: str, problems: list[Problem]) -> Expectation | None:
+    from .yamlsafe import YList, YMap  # here, not at the top: a Pack read from the cache needs no YAML
+
     def malformed(message: str, hint: str = "", where: tuple[int, int] = (line, col)) -> None:
         problems.append(Problem(path, *where, "expect-malformed", message,
                                 hint or "e.g. '- before: [backpropagation, cnn]' with 'why: ...'"))

@@ -510,21 +510,33 @@ def load_review(path: str | Path, *, missing_ok: bool = True) -> list[dict]:
     return items
 
 
+def merge_review(items: Iterable[dict], results: Iterable[Result]) -> list[dict]:
+    """The review list after one round: wrong and skipped answers join it (``times_wrong`` counts the
+    repeats), right ones leave it. Used by :func:`save_review` and by the app's Quiz tab.
+
+    >>> question = Question(id="q1", kind="recall", prompt="P?")
+    >>> merge_review([{"id": "q1", "times_wrong": 2}], [Result(question, False, False)])[0]["times_wrong"]
+    3
+    >>> merge_review([{"id": "q1"}], [Result(question, True, True)])
+    []
+    """
+    merged = {item["id"]: item for item in items}
+    for result in results:
+        qid = result.question.id
+        if result.correct:
+            merged.pop(qid, None)
+        else:
+            entry = result.to_dict()
+            entry["times_wrong"] = int(merged.get(qid, {}).get("times_wrong", 0)) + 1
+            merged[qid] = entry
+    return list(merged.values())
+
+
 def save_review(path: str | Path, results: Iterable[Result]) -> list[dict]:
     """Merge this round into the review file: wrong answers are added (counting repeats), right
     ones removed. Written with :func:`kg.fsutil.atomic_write`. Returns the new list."""
     from .fsutil import atomic_write
 
-    results = list(results)
-    items = {item["id"]: item for item in load_review(path)}
-    for result in results:
-        qid = result.question.id
-        if result.correct:
-            items.pop(qid, None)
-        else:
-            entry = result.to_dict()
-            entry["times_wrong"] = int(items.get(qid, {}).get("times_wrong", 0)) + 1
-            items[qid] = entry
-    merged = list(items.values())
+    merged = merge_review(load_review(path), results)
     atomic_write(path, json.dumps({"format": 1, "items": merged}, ensure_ascii=False, indent=2) + "\n")
     return merged

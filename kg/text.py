@@ -175,6 +175,7 @@ WORDS: dict[str, dict[str, str]] = {
     "en": {
         # the app
         "title": "kg · deep-learning concepts",
+        "loading": "Loading the pack…",
         "language": "Language / 语言",
         "pack": "Pack",
         "pack_stats": "{concepts} concepts, {edges} edges · {errors} errors, {warnings} warnings",
@@ -341,6 +342,7 @@ WORDS: dict[str, dict[str, str]] = {
     },
     "zh": {
         # the app
+        "loading": "正在加载概念包……",
         "title": "kg · 深度学习概念图谱",
         "language": "Language / 语言",
         "pack": "概念包",
