@@ -3,8 +3,10 @@ interview question (front the question, back the answer, both languages, tagged 
 section). Options add a reverse note per concept (summary -> name) and a Chinese-to-English name
 note per concept.
 
-Front: the English and Chinese names. Back: both summaries, the key relations (with why) and
-the interview questions. Re-importing a newer export updates the cards instead of duplicating
+Front: both names. Back: both summaries, the key relations (with why) and the interview
+questions. ``lang`` decides which language comes first on a concept's card, and the language of
+the kind, the relation headings, the names in relations and the reasons: the Chinese deck uses its
+own note type, deck and note guids, so it can sit beside the English one in one collection. Re-importing a newer export updates the cards instead of duplicating
 them: the model id and deck id are fixed numbers and each note's guid is derived from the
 concept id alone. Anki renders fields as HTML, so every piece of pack text is HTML-escaped;
 the only markup is the fixed ``<ul>/<li>/<b>/<br>`` this module writes, and ``<a>`` links to d2l.ai /
@@ -20,6 +22,7 @@ import re
 import time
 from typing import TYPE_CHECKING, Iterable
 
+from ..text import edge_reason, kind_name, languages_from, name_line
 
 if TYPE_CHECKING:
     from ..pack import Pack
@@ -28,6 +31,8 @@ if TYPE_CHECKING:
 MODEL_ID = 1742016101
 DECK_ID_BASE = 1 << 30
 MODEL_NAME = "kg concept (bilingual)"
+MODEL_ID_ZH = 1742016105
+MODEL_NAME_ZH = "kg 概念(中文优先)"
 #: Fields are only ever appended (Reading came last), so a deck exported before imports into the same note type.
 FIELDS = ["Id", "Order", "Name", "NameZh", "Kind", "Section", "Summary", "SummaryZh", "Relations", "Questions", "Reading"]
 MAX_RELATIONS = 12
@@ -67,9 +72,22 @@ BACK = """{{FrontSide}}
 {{#Relations}}<h4>Relations</h4>{{Relations}}{{/Relations}}
 {{#Questions}}<h4>Interview questions</h4>{{Questions}}{{/Questions}}
 {{#Reading}}<h4>Dive into Deep Learning · 动手学深度学习</h4>{{Reading}}{{/Reading}}"""
+FRONT_ZH = """<div class="kind">{{Kind}}{{#Section}} · §{{Section}}{{/Section}}</div>
+{{#NameZh}}<div class="name">{{NameZh}}</div>{{/NameZh}}
+<div class="name other">{{Name}}</div>"""
+BACK_ZH = """{{FrontSide}}
+<hr id="answer">
+{{#SummaryZh}}<div class="summary">{{SummaryZh}}</div>{{/SummaryZh}}
+<div class="summary other">{{Summary}}</div>
+{{#Relations}}<h4>关系</h4>{{Relations}}{{/Relations}}
+{{#Questions}}<h4>面试题</h4>{{Questions}}{{/Questions}}
+{{#Reading}}<h4>动手学深度学习 · Dive into Deep Learning</h4>{{Reading}}{{/Reading}}"""
+#: lang -> (note type id, note type name, front, back, guid namespace, deck name suffix)
+NOTE_TYPES = {"en": (MODEL_ID, MODEL_NAME, FRONT, BACK, "kg-concept", ""),
+              "zh": (MODEL_ID_ZH, MODEL_NAME_ZH, FRONT_ZH, BACK_ZH, "kg-concept-zh", " (中文)")}
 CSS = """.card { font-family: -apple-system, "Segoe UI", "Noto Sans CJK SC", sans-serif; font-size: 18px; text-align: left; }
 .name { font-size: 26px; font-weight: bold; text-align: center; }
-.zh { color: #555; }
+.zh, .other { color: #555; }
 .kind { color: #888; font-size: 13px; text-align: center; }
 .summary { margin: 0.6em 0; }
 h4 { margin: 0.8em 0 0.3em; }
@@ -94,16 +112,13 @@ def deck_id(name: str) -> int:
 
 
 def _relations(pack: "Pack", node: str, lang: str) -> str:
-    from ..queries import group_relations, label, related, why
+    from ..queries import group_relations, related
 
     items = []
-    for title, members in group_relations(related(pack, node)):
+    for title, members in group_relations(related(pack, node), lang):
         for relation in members:
-            other = relation.neighbour
-            name = html.escape(label(pack, other, "en"))
-            zh = pack.graph.nodes[other].get("name_zh")
-            text = f"<b>{html.escape(title)}</b> {name}" + (f" ({html.escape(zh)})" if zh and zh != label(pack, other, "en") else "")
-            reason = why(pack, relation.edge, lang)
+            text = f"<b>{html.escape(title)}</b> {html.escape(name_line(pack, relation.neighbour, lang))}"
+            reason = edge_reason(pack, relation.edge, lang)
             if reason:
                 text += f" — {html.escape(reason)}"
             items.append(text)
@@ -114,17 +129,18 @@ def _relations(pack: "Pack", node: str, lang: str) -> str:
     return "<ul>" + "".join(f"<li>{item}</li>" for item in shown) + more + "</ul>"
 
 
-def _questions(questions: list[dict]) -> str:
+def _questions(questions: list[dict], lang: str) -> str:
     if not questions:
         return ""
+    marks = {"en": ("Q:", "A:"), "zh": ("问:", "答:")}
     items = []
     for question in questions:
-        parts = [f"<b>Q:</b> {html.escape(question.get('q', ''))}"]
-        if question.get("q_zh"):
-            parts.append(f"<b>问:</b> {html.escape(question['q_zh'])}")
-        parts.append(f"<b>A:</b> {html.escape(question.get('a', ''))}")
-        if question.get("a_zh"):
-            parts.append(f"<b>答:</b> {html.escape(question['a_zh'])}")
+        parts = []
+        for part, field in enumerate(("q", "a")):  # the question in both languages, then the answer in both
+            for language in languages_from(lang):
+                text = question.get(field if language == "en" else f"{field}_{language}")
+                if text or language == "en":
+                    parts.append(f"<b>{marks[language][part]}</b> {html.escape(str(text or ''))}")
         items.append("<li>" + "<br>".join(parts) + "</li>")
     return "<ul>" + "".join(items) + "</ul>"
 
@@ -164,13 +180,14 @@ def build_deck(pack: "Pack", nodes: Iterable[str] | None = None, lang: str = "en
     Chinese-to-English name note per concept."""
     import genanki
 
-    model = genanki.Model(MODEL_ID, MODEL_NAME, fields=[{"name": f} for f in FIELDS],
-                          templates=[{"name": "Concept", "qfmt": FRONT, "afmt": BACK}], css=CSS,
+    model_id, model_name, front, back, guid_space, deck_suffix = NOTE_TYPES[lang]
+    model = genanki.Model(model_id, model_name, fields=[{"name": f} for f in FIELDS],
+                          templates=[{"name": "Concept", "qfmt": front, "afmt": back}], css=CSS,
                           sort_field_index=FIELDS.index("Order"))
     question_model = _model(genanki, QUESTION_MODEL_ID, "kg interview question (bilingual)", QUESTION_FIELDS, QUESTION_FRONT, QUESTION_BACK)
     reverse_model = _model(genanki, REVERSE_MODEL_ID, "kg concept reverse (summary to name)", REVERSE_FIELDS, REVERSE_FRONT, REVERSE_BACK)
     zh_model = _model(genanki, ZH_NAME_MODEL_ID, "kg Chinese name to English", ZH_NAME_FIELDS, ZH_NAME_FRONT, ZH_NAME_BACK)
-    title = deck_name or "kg::" + str(pack.header.get("name") or "Deep learning concepts")
+    title = deck_name or "kg::" + str(pack.header.get("name") or "Deep learning concepts") + deck_suffix
     deck = genanki.Deck(deck_id(title), title, description=html.escape(str(pack.header.get("attribution", ""))))
     order = study_sequence(pack, pack.graph if nodes is None else nodes)
     for position, node in enumerate(order, 1):
@@ -183,13 +200,13 @@ def build_deck(pack: "Pack", nodes: Iterable[str] | None = None, lang: str = "en
         fields = [
             html.escape(node), f"{position:05d}",
             html.escape(data.get("name") or node), html.escape(data.get("name_zh") or ""),
-            html.escape(data.get("kind") or ""), html.escape(section),
+            html.escape(kind_name(data.get("kind"), lang) if data.get("kind") else ""), html.escape(section),
             html.escape(data.get("summary") or ""), html.escape(data.get("summary_zh") or ""),
-            _relations(pack, node, lang), _questions(data.get("questions") or []), _reading(data),
+            _relations(pack, node, lang), _questions(data.get("questions") or [], lang), _reading(data),
         ]
         tags = list(dict.fromkeys(tags))
         deck.add_note(genanki.Note(model=model, fields=fields, tags=tags,
-                                   guid=genanki.guid_for("kg-concept", node), due=position))
+                                   guid=genanki.guid_for(guid_space, node), due=position))
         name, name_zh = html.escape(data.get("name") or node), html.escape(data.get("name_zh") or "")
         if questions:
             for number, item in enumerate(data.get("questions") or [], 1):
