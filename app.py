@@ -308,7 +308,7 @@ export default function (component) {
 @st.cache_resource(show_spinner=False)
 def graph_component():
     """The vis-network view as a Custom Component v2 (in the page, no iframe); clicks come back as a trigger."""
-    return st.components.v2.component("kg_graph", html=render.COMPONENT_HTML, css=render.COMPONENT_CSS,
+    return st.components.v2.component("kg_graph", html=render.COMPONENT_HTML, css=render.DRAW_CSS,
                                       js=render.component_js())
 
 

@@ -161,18 +161,14 @@ def measure(path: Path, runs: int) -> dict:
     result["search_typo_found"] = bool(hits) and hits[0].id == deep
     result["path_s"], paths = _median_time(lambda: connect(pack, deep, far), runs_q)
     result["path_edges"] = len(paths[0]) if paths else None
-    try:
-        from .layout import neighbourhood
-        from .render import render_html
-    except ImportError:
-        result["render_s"] = None
-    else:
-        def focus_view():
-            nodes = neighbourhood(pack, deep, 1)
-            return render_html(pack, nodes, focus=deep)
+    from .layout import neighbourhood
+    from .render import render_html
 
-        result["render_s"], page = _median_time(focus_view, runs_q)
-        result["render_bytes"] = len(page)
+    def focus_view():
+        return render_html(pack, neighbourhood(pack, deep, 1), focus=deep)
+
+    result["render_s"], page = _median_time(focus_view, runs_q)
+    result["render_bytes"] = len(page)
     result["final_peak_mb"] = _peak_mb()
     return result
 

@@ -176,7 +176,7 @@ def record_quiz(store: Store, profile: str, results: "Iterable[Result]", source:
 def question_for(pack: "Pack", concept: str, rng: random.Random, lang: str = "en") -> "Question":
     """A question on ``concept``: a graph multiple-choice question about it if there is one, else one of
     its written interview questions, else "do you know what X is?" (self-graded against its summary)."""
-    from .queries import label
+    from .text import field_text, label, word
     from .quiz import Question, make_quiz
 
     candidates = [q for q in make_quiz(pack, topic=concept, count=40, seed=rng.randrange(1 << 30), lang=lang)
@@ -187,8 +187,8 @@ def question_for(pack: "Pack", concept: str, rng: random.Random, lang: str = "en
     if candidates:
         return rng.choice(candidates)
     data = pack.graph.nodes[concept]
-    summary = (data.get("summary_zh") if lang == "zh" else None) or data.get("summary", "")
-    prompt = f"你能说清“{label(pack, concept, lang)}”是什么吗?" if lang == "zh" else f"Can you explain what {label(pack, concept, lang)} is?"
+    summary = field_text(data, "summary", lang)
+    prompt = word("explain_prompt", lang, name=label(pack, concept, lang))
     return Question(id=f"explain:{concept}", kind="recall", prompt=prompt, answer_text=summary, concept=concept, lang=lang)
 
 

@@ -220,7 +220,7 @@ def distractors(pack: "Pack", edge_type: str, direction: str, anchor: str, answe
     return sorted(far if len(far) >= wanted else pool, key=pack.order_key)
 
 
-def _choice_candidates(pack: "Pack", nodes: set[str], lang: str) -> list[tuple[str, str, Edge, str, str]]:
+def _choice_candidates(pack: "Pack", nodes: set[str]) -> list[tuple[str, str, Edge, str, str]]:
     """(question id, direction, edge, anchor, answer) for every edge touching the topic, sorted."""
     found = []
     for source, target, edge_type in sorted(pack.graph.edges(keys=True)):
@@ -350,7 +350,7 @@ def make_quiz(pack: "Pack", topic: str | None = None, count: int = 10, seed: int
     rng = random.Random(seed)
     wanted = list(dict.fromkeys(ids)) if ids is not None else None
     nodes = set(pack.graph) if wanted is not None else topic_nodes(pack, topic)
-    candidates = _choice_candidates(pack, nodes, lang) + _contrast_candidates(pack, nodes)
+    candidates = _choice_candidates(pack, nodes) + _contrast_candidates(pack, nodes)
     recalls = _recall_questions(pack, nodes, lang) if recall or wanted is not None else []
     if wanted is not None:
         by_id = {c[0]: c for c in candidates}

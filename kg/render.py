@@ -5,7 +5,7 @@ Two consumers share one drawing script:
 * :func:`render_html` builds one standalone, offline HTML page for ``kg export --format html``: a
   ``pyvis.network.Network`` holds the nodes, edges and options, and its ``generate_html`` renders
   them through kg's own template (``kg/static/page.html``) with autoescaping on;
-* the Streamlit app mounts :data:`COMPONENT_HTML`, :data:`COMPONENT_CSS` and :func:`component_js`
+* the Streamlit app mounts :data:`COMPONENT_HTML`, :data:`DRAW_CSS` and :func:`component_js`
   as a Custom Component v2 and passes :func:`graph_data` as its data. It draws with vis-network
   directly, because a click on a node must come back to Python, which pyvis's pages cannot do.
 
@@ -455,7 +455,6 @@ div.vis-tooltip { position: absolute; visibility: hidden; z-index: 5; pointer-ev
 
 #: The Streamlit component's markup: one empty root, filled by the script.
 COMPONENT_HTML = '<div class="kg-root"></div>'
-COMPONENT_CSS = DRAW_CSS
 
 
 @lru_cache(maxsize=1)
@@ -554,6 +553,6 @@ def render_html(pack: "Pack", nodes: Iterable[str], *, focus: str | None = None,
 
 
 __all__ = [
-    "COMPONENT_CSS", "COMPONENT_HTML", "EDGE_STYLES", "KIND_COLOURS",
+    "COMPONENT_HTML", "DRAW_CSS", "EDGE_STYLES", "KIND_COLOURS",
     "component_js", "graph_data", "legend", "render_html", "script_json", "vis_network_js",
 ]

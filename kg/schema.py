@@ -77,9 +77,6 @@ EDGE_TYPES: dict[str, dict[str, str]] = {
     },
 }
 
-#: The symmetric ``contrasts`` relation: not a study-order edge, written once per pair on either concept.
-CONTRAST_TEXT: dict[str, str] = {"en": "contrasts with", "zh": "对比"}
-
 #: Study-order semantics: for an edge ``A -[type]-> B``, whether the *target*
 #: B comes before A (True) or A comes before B (False).
 #:

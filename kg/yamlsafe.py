@@ -80,7 +80,6 @@ def to_plain(value):
 class Document:
     """The outcome of reading one file: its data (or None) and its problems."""
 
-    path: str
     data: object
     problems: list[Problem]
     #: where the top-level value starts (1-based line, column)
@@ -195,7 +194,7 @@ def parse(text: str, path: str, *, max_depth: int = 32, use_c: bool = True) -> D
         dispose = getattr(loader, "dispose", None)
         if dispose:
             dispose()
-    return Document(path, data, problems, position[0])
+    return Document(data, problems, position[0])
 
 
 class _Stop(Exception):

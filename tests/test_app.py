@@ -389,8 +389,8 @@ def shipped(monkeypatch):
 
 
 def quiz_radios(at: AppTest) -> list:
-    token = at.session_state.quiz_token
-    return sorted((r for r in at.radio if r.key and r.key.startswith(f"quiz-{token}-")), key=lambda r: int(r.key.rsplit("-", 1)[1]))
+    """The question radios of the quiz on screen (keys quiz-<quiz token>-<number>), in order."""
+    return sorted((r for r in at.radio if r.key and re.fullmatch(r"quiz-[0-9a-f]{12}-\d+", r.key)), key=lambda r: int(r.key.rsplit("-", 1)[1]))
 
 
 def answer(at: AppTest, questions, right=lambda index: True) -> AppTest:

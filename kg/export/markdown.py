@@ -131,10 +131,10 @@ def sheet_markdown(pack: "Pack", nodes: Iterable[str], lang: str = "en") -> str:
             lines.append("")
         contrasts = pack.contrasts(node)
         if contrasts:
-            lines.extend([f"### {'区别' if zh else 'How it differs'}", ""])
+            lines.extend([f"### {word('how_it_differs', lang)}", ""])
             for contrast in contrasts:
-                how = (contrast.get("how_zh") if zh else None) or contrast["how"]
-                lines.append(f"- {'对比' if zh else 'vs'} {_name(pack, contrast['to'], lang)}: {escape(how)}")
+                how = field_text(contrast, "how", lang)
+                lines.append(f"- {word('compare_vs', lang)} {_name(pack, contrast['to'], lang)}: {escape(how)}")
             lines.append("")
         questions = data.get("questions") or []
         if questions:
