@@ -28,12 +28,14 @@ from kg.export import EXPORTERS, select_nodes
 from kg.pack import Limits, default_pack_path, find_pack_files
 from kg.problems import count_by_severity
 from kg.quiz import grade, make_quiz, review_list, score
-from kg.queries import connect, fringe, group_relations, related, sentence, study_order, why
+from kg.queries import connect, fringe, group_relations, related, study_order
 from kg.schema import DEFAULT_MINUTES, EDGE_TYPES, ID_PATTERN, KINDS, section_key
 from kg.search import picker_label, resolve_entry, search
 from kg import layout, render
 from kg.markup import markdown_literal
 from kg.app_text import LANGS, PROBLEMS_ZH, WORDS, text as word
+from kg.text import edge_reason as why, edge_sentence as sentence, edge_type_name, field_text, kind_name, names, other_text
+from kg.text import label as name_in
 
 st.set_page_config(page_title="kg · deep-learning concepts", page_icon="🧭", layout="wide")
 
@@ -109,10 +111,10 @@ def pack_fingerprint(path: str) -> str:
     return digest.hexdigest()
 
 
-def _safe_load(path: Path, shown: str):
+def _safe_load(path: Path, shown: str, shown_as: str | None = None):
     """A pack, or None and an error message: a pack that cannot load never crashes the app."""
     try:
-        return load_pack(path), ""
+        return load_pack(path, shown_as=shown_as), ""
     except (KgError, OSError, RecursionError, MemoryError, ValueError) as err:
         return None, f"{shown}: {err}"
     except Exception as err:  # a bug in the loader must not take the app down either
@@ -154,11 +156,8 @@ def load_uploaded_pack(name: str, digest: str, _data: bytes):
         too_large = upload_problem(root, limits)  # before parsing: bytes and concepts bound what the cache holds
         if too_large:
             return None, too_large
-        pack, error = _safe_load(root, name)
-        if pack is not None:
-            prefix = str(root) + os.sep
-            pack.__dict__["_shown_prefix"] = prefix
-        return pack, error
+        # problems name the files under the upload's own name, never the temporary folder; the cached Pack is not touched
+        return _safe_load(root, name, shown_as=Path(name).name if name.lower().endswith(".zip") else "")
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -491,7 +490,7 @@ def check_quiz(questions: list, token: str) -> None:
 # --------------------------------------------------------------------------- small views
 
 def label(pack, node: str) -> str:
-    return render.node_label(pack, node, st.session_state.lang)
+    return name_in(pack, node, st.session_state.lang)
 
 
 def draw(pack_key: str, name: str, data: dict) -> None:
@@ -533,7 +532,7 @@ def sidebar_ui(pack, pack_key: str, source: str, upload_error: str) -> None:
                 st.caption(w("no_hits"))
             for hit in hits:
                 data = pack.graph.nodes[hit.id]
-                other = data.get("name_zh") if st.session_state.lang == "en" else data.get("name")
+                other = names(pack, hit.id, st.session_state.lang)[1]
                 text = md(label(pack, hit.id)) + (f" · {md(other)}" if other else "")
                 st.button(text, key=f"hit-{hit.id}", on_click=set_focus, args=(hit.id,), width="stretch")
         export_ui(pack, pack_key)
@@ -581,23 +580,21 @@ def details_ui(pack, focus: str) -> None:
     """Names, kind, section, both summaries, relations (buttons refocus), questions, references."""
     data = pack.graph.nodes[focus]
     lang = st.session_state.lang
-    primary, secondary = data.get("name") or focus, data.get("name_zh")
-    if lang == "zh" and secondary:
-        primary, secondary = secondary, primary
+    primary, secondary = names(pack, focus, lang)
     st.subheader(md(primary), anchor=False)
     if secondary and secondary != primary:
         st.markdown(f"**{md(secondary)}**")
     actions_ui(pack, focus)
-    facts = [f"{w('kind')}: {md(render.kind_name(data.get('kind'), lang))}"]
+    facts = [f"{w('kind')}: {md(kind_name(data.get('kind'), lang))}"]
     if data.get("section"):
         facts.append(f"{w('section')}: {md(section_label(pack, data['section']))}")
     facts.append(f"{w('minutes')}: {w('min', m=data.get('minutes', DEFAULT_MINUTES))}")
     aliases = data.get("aliases") or []
     st.caption(" · ".join(facts) + (" · " + ", ".join(md(a) for a in aliases) if aliases else ""))
-    first, second = ("summary_zh", "summary") if lang == "zh" else ("summary", "summary_zh")
-    if data.get(first):
-        st.markdown(md(data[first]))
-    if data.get(second):  # the other language's summary (interview terms in both) one click away
+    first, second = field_text(data, "summary", lang), other_text(data, "summary", lang)
+    if first:
+        st.markdown(md(first))
+    if second:  # the other language's summary (interview terms in both) one click away
         with st.expander(w("other_summary")):
             st.markdown(md(data[second]))
     st.markdown(f"**{w('relations')}**")
@@ -620,8 +617,7 @@ def details_ui(pack, focus: str) -> None:
     if questions:
         st.markdown(f"**{w('questions')}**")
         for index, question in enumerate(questions):
-            q = (question.get("q_zh") if lang == "zh" else None) or question.get("q") or ""
-            a = (question.get("a_zh") if lang == "zh" else None) or question.get("a") or ""
+            q, a = field_text(question, "q", lang), field_text(question, "a", lang)
             with st.expander(md(q) or f"#{index + 1}"):
                 st.markdown(md(a))
     refs = data.get("refs") or []
@@ -681,10 +677,10 @@ def explore_ui(pack, pack_key: str) -> None:
         draw(pack_key, "explore", data)
         # below the drawing, so the graph is on screen first (the filters' widgets load more of Streamlit's code)
         with st.expander(w("filters")):
-            st.multiselect(w("edge_types"), list(EDGE_TYPES), format_func=lambda t: render.EDGE_NAMES[lang][t],
+            st.multiselect(w("edge_types"), list(EDGE_TYPES), format_func=lambda t: edge_type_name(t, lang),
                            key=widget_key("filter_types"), on_change=copy_to_model, args=("filter_types", widget_key("filter_types")),
                            placeholder=w("choose"))
-            st.multiselect(w("kinds"), list(KINDS), format_func=lambda k: render.kind_name(k, lang),
+            st.multiselect(w("kinds"), list(KINDS), format_func=lambda k: kind_name(k, lang),
                            key=widget_key("filter_kinds"), on_change=copy_to_model, args=("filter_kinds", widget_key("filter_kinds")),
                            placeholder=w("choose"))
             names = {c: section_label(pack, c) for c in chapters_of(pack, pack_key)}
@@ -906,8 +902,8 @@ def compare_ui(pack, pack_key: str) -> None:
     for column, side in zip(st.columns(len(result.sides), gap="medium"), result.sides):
         with column, st.container(border=True):
             st.markdown(f"#### {md(label(pack, side.id))}")
-            st.caption(md(render.kind_name(side.kind, lang)))
-            summary = (side.summary_zh if lang == "zh" else "") or side.summary
+            st.caption(md(kind_name(side.kind, lang)))
+            summary = field_text({"summary": side.summary, "summary_zh": side.summary_zh}, "summary", lang)
             st.markdown(md(summary))
             for edge_type in SIDE_RELATIONS:
                 targets = side.relations.get(edge_type) or []
@@ -918,7 +914,7 @@ def compare_ui(pack, pack_key: str) -> None:
     if not result.contrasts:
         st.caption(w("compare_no_contrast"))
     for contrast in result.contrasts:
-        how = (contrast.how_zh if lang == "zh" else "") or contrast.how
+        how = field_text({"how": contrast.how, "how_zh": contrast.how_zh}, "how", lang)
         st.markdown(f"{md(label(pack, contrast.a))} / {md(label(pack, contrast.b))}: {md(how)}")
     st.markdown(f"**{w('compare_shared')}**")
     if result.common_parents:
@@ -1054,7 +1050,6 @@ def checks_ui(pack, load_error: str) -> None:
         st.error(md(load_error))
     if pack is None:
         return
-    prefix = pack.__dict__.get("_shown_prefix", "")
     counts = count_by_severity(pack.problems)
     if not pack.problems:
         st.success(w("checks_clean"))
@@ -1062,15 +1057,15 @@ def checks_ui(pack, load_error: str) -> None:
     st.markdown(", ".join([count(counts["error"], "n_errors"), count(counts["warning"], "n_warnings"),
                            count(counts["info"], "n_notes")]))
     marks = {"error": ":red[**✗**]", "warning": ":orange[**!**]", "info": ":blue[**i**]"}
-    chinese = st.session_state.lang == "zh"
+    meanings = {"zh": PROBLEMS_ZH}.get(st.session_state.lang, {})  # the checks write their messages in English
     for p in pack.problems[:MAX_PROBLEMS_SHOWN]:
         code = re.sub(r"[^a-z0-9-]", "", p.code)  # a code from kg's own table, shown as code (no escaping inside)
         with st.container(border=True):
             st.markdown(f"{marks.get(p.severity, '')} **{md(w('severity_' + p.severity))}** · `{code}` · "
-                        f"{md(p.path.replace(prefix, '') if prefix else p.path)}:{p.line}:{p.col}")
-            if chinese and p.code in PROBLEMS_ZH:
+                        f"{md(p.path)}:{p.line}:{p.col}")
+            if p.code in meanings:
                 # the message quotes the pack and is written in English by the checks: the code's meaning leads
-                st.markdown(md(PROBLEMS_ZH[p.code]))
+                st.markdown(md(meanings[p.code]))
                 with st.expander(w("problem_detail")):
                     st.markdown(md(p.message))
                     if p.hint:

@@ -237,7 +237,8 @@ def load_pack(path: str | os.PathLike | None = None, *, limits: Limits = Limits(
         Parse with libyaml when available (the pure-Python parser gives the same result).
     shown_as : str, optional
         The name problems give the pack's path (a file's own name, or a folder name its files are
-        shown under); by default paths are shown relative to the working folder when inside it.
+        shown under; "" shows them relative to the pack's folder); by default paths are shown
+        relative to the working folder when inside it.
 
     Examples
     --------
@@ -339,13 +340,14 @@ def _shown_path(file: Path, root: Path, shown_as: str | None = None) -> str:
     >>> _shown_path(Path("/tmp/x/a/b.yaml"), Path("/tmp/x"), "pack.zip"), _shown_path(Path("/tmp/u.yaml"), Path("/tmp/u.yaml"), "mine.yaml")
     ('pack.zip/a/b.yaml', 'mine.yaml')
     """
-    if shown_as is not None:
+    if shown_as is not None:  # "" shows the files relative to the root
         if file == root:
-            return shown_as
+            return shown_as or file.name
         try:
-            return f"{shown_as}/{file.relative_to(root).as_posix()}"
+            relative = file.relative_to(root).as_posix()
         except ValueError:
-            return f"{shown_as}/{file.name}"
+            relative = file.name
+        return f"{shown_as}/{relative}" if shown_as else relative
     try:
         return str(file.resolve().relative_to(Path.cwd()))
     except (ValueError, OSError):

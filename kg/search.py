@@ -160,10 +160,10 @@ def picker_label(pack: "Pack", node: str, lang: str = "en") -> str:
     >>> picker_label(pack, "relu", "zh").split(" · ")[:2] == [pack.graph.nodes["relu"]["name_zh"], "ReLU"]
     True
     """
+    from .text import names
+
     data = pack.graph.nodes[node]
-    en, zh = data.get("name") or node, data.get("name_zh") or ""
-    first = [zh, en] if lang == "zh" and zh else [en, zh]
-    parts = [" ".join(str(p).split()) for p in (*first, *data.get("aliases", ())) if p]
+    parts = [" ".join(str(p).split()) for p in (*names(pack, node, lang), *data.get("aliases", ())) if p]
     return " · ".join(dict.fromkeys(parts))
 
 
