@@ -596,7 +596,7 @@ def details_ui(pack, focus: str) -> None:
         st.markdown(md(first))
     if second:  # the other language's summary (interview terms in both) one click away
         with st.expander(w("other_summary")):
-            st.markdown(md(data[second]))
+            st.markdown(md(second))
     st.markdown(f"**{w('relations')}**")
     relations = related(pack, focus, depth=1)  # capped (queries.MAX_RELATIONS): a hub of 20,000 made 20,000 buttons
     groups = group_relations(relations, lang)

@@ -240,9 +240,6 @@ def test_bad_uploaded_pack_shows_its_problems(small_dir):
     assert any("`unknown-kind`" in e and "mine.yaml:" in e for e in entries), entries
     assert not any("uploaded.yaml" in e for e in entries)
     assert any("mine.yaml" in s.value.replace("\\", "") for s in at.caption)
-    # Problems name the user's file, never the temporary folder it was unpacked into.
-    where = set(table[next(c for c in table.columns if "line" in c.lower() or "行" in c)])
-    assert where and all(w.startswith("mine.yaml:") for w in where), where
     # what can be explored still is: the broken concept loaded too, is found, and becomes the focus
     at.text_input(key="w_query").set_value("Broken").run()
     at.button(key="hit-broken").click().run()
