@@ -142,6 +142,9 @@ def click_node(page, node: str, attempts: int = 3):
         page.mouse.click(point["x"], point["y"])
         try:
             page.wait_for_function(f"() => JSON.stringify(({FOCUS})()) === JSON.stringify([{node!r}])", timeout=10_000)
+            # the app took the click (it writes the focus into the URL), not only the canvas: on a loaded
+            # machine a click that lands while a rerun replaces the component is lost, so it is tried again
+            page.wait_for_function(f"() => new URLSearchParams(location.search).get('focus') === {node!r}", timeout=15_000)
             return
         except Exception:  # noqa: BLE001 - playwright's TimeoutError; retried, then re-raised
             if attempt == attempts - 1:
