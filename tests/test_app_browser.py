@@ -165,8 +165,8 @@ def english_text(page, allowed_exact: set[str]) -> list[str]:
     for text in texts:
         if re.search(r"[\u3400-\u9fff]", text):
             continue
-        rest = NAMES.sub(" ", text)
-        rest = re.sub(r"[\w./-]+\.ya?ml:\d+(:\d+)?", " ", rest)  # file:line of a problem
+        rest = re.sub(r"[\w./-]+\.ya?ml:\d+(:\d+)?", " ", text)  # file:line of a problem
+        rest = NAMES.sub(" ", rest)
         for content in allowed_exact:  # pack text in Latin script: names, aliases, ids, reference titles
             if content in rest:
                 rest = re.sub(r"(?<!\w)" + re.escape(content) + r"(?!\w)", " ", rest)
@@ -182,6 +182,9 @@ def test_chinese_mode_shows_no_english_the_app_controls(browser, app_url, pack):
         allowed.update(str(v).strip() for v in (node, data.get("name"), data.get("name_zh"), *data.get("aliases", ())) if v)
         for ref in data.get("refs") or ():
             allowed.update(str(v).strip() for v in (ref.get("title"), *(ref.get("authors") or ())) if v)
+    from kg.problems import CODES
+
+    allowed.update(CODES)  # problem codes are identifiers, shown as code in both languages
     allowed = sorted(allowed, key=len, reverse=True)  # longest first, so a name inside a title goes with it
     page, watch = open_page(browser, app_url, "?lang=zh&focus=focal-loss&plan=transformer&compare=relu,sigmoid")
     wait_for_graph(page)
