@@ -74,7 +74,8 @@ EDGE_STYLES: dict[str, tuple[str, list[int] | bool]] = {
     "causes": ("#dc2626", [12, 4]),
 }
 
-_LABEL_MAX = 32
+#: Longest label drawn whole (every shipped name fits; a hostile pack's long names are still cut, with "…").
+_LABEL_MAX = 48
 
 
 # --------------------------------------------------------------------------- data for the page
