@@ -45,7 +45,9 @@ MAX_QUESTIONS = 15
 CONFIDENCE = 0.1
 _EPS = 1e-12
 #: Size of the sample of knowledge states the posterior is kept on.
-PARTICLES = 20000
+PARTICLES = 10000
+#: How many of the most informative concepts are compared by expected misjudgements.
+LOOKAHEAD = 4
 
 
 def _log_power(base: float, count: int) -> float:
@@ -150,16 +152,42 @@ class Placement:
         right = p * (1 - self.slip) + (1 - p) * self.guess
         return _entropy(right) - (p * _entropy(1 - self.slip) + (1 - p) * _entropy(self.guess))
 
+    def expected_errors(self, concept: str, marginals: dict[str, float]) -> float:
+        """The number of the plan's concepts the estimate is expected to get wrong after asking ``concept``:
+        sum over both answers a of P(a) * sum over concepts x of min(p(x | a), 1 - p(x | a))."""
+        column = self.columns[self.plan.index(concept)]
+        p = marginals[concept]
+        right = p * (1 - self.slip) + (1 - p) * self.guess
+        weighted = self._weights()
+        expected = 0.0
+        for correct, chance in ((True, right), (False, 1 - right)):
+            if_known, if_not = (1 - self.slip, self.guess) if correct else (self.slip, 1 - self.guess)
+            split = [(mask & column, weight * if_known) for mask, weight in weighted]
+            split += [(mask & ~column, weight * if_not) for mask, weight in weighted]
+            mass = sum(mask.bit_count() * weight for mask, weight in split) or 1.0
+            errors = 0.0
+            for other in self.columns:
+                known = sum((other & mask).bit_count() * weight for mask, weight in split) / mass
+                errors += min(known, 1 - known)
+            expected += chance * errors
+        return expected
+
     def next_concept(self) -> str | None:
-        """The most informative concept not asked yet; None when placement is done."""
+        """The next question's concept, or None when placement is done.
+
+        The LOOKAHEAD concepts with the most mutual information are compared by the number of
+        misjudged concepts each is expected to leave (:meth:`expected_errors`); the lowest wins."""
         if len(self.asked) >= self.max_questions:
             return None
         marginals = self.p
         if all(not self.confidence < v < 1 - self.confidence for v in marginals.values()):
             return None
         asked = {c for c, _ in self.asked}
-        candidates = [(-self.information(marginals[c]), i, c) for i, c in enumerate(self.plan) if c not in asked]
-        return min(candidates)[2] if candidates else None
+        ranked = sorted((-self.information(marginals[c]), i, c) for i, c in enumerate(self.plan) if c not in asked)
+        if not ranked:
+            return None
+        shortlist = [c for _, _, c in ranked[:LOOKAHEAD]]
+        return min(shortlist, key=lambda c: (self.expected_errors(c, marginals), self.plan.index(c)))
 
     def estimate(self) -> set[str]:
         """The estimated known set: every concept more likely known than not (closed under
