@@ -199,7 +199,8 @@ def plan_today(pack: "Pack", deck: Deck, targets: list[str], done: Iterable[str]
     Reviews are picked greedily: the due concept whose implicit credit covers the most other due
     concepts (its due prerequisites within IMPLICIT_DEPTH) goes first, and what it covers is not
     reviewed separately. New concepts are the next steps of the targets' plan (known, skipped and
-    already-studied concepts left out) whose prerequisites are all done, while the budget lasts.
+    already-studied concepts left out) whose prerequisites are all done, while the budget lasts (the first
+    one is started when at least half of it fits).
     """
     from .queries import study_order
     from .schema import DEFAULT_MINUTES
@@ -223,7 +224,9 @@ def plan_today(pack: "Pack", deck: Deck, targets: list[str], done: Iterable[str]
     if targets:
         plan = study_order(pack, targets, [c for c in studied if c in pack.graph])
         for step in plan.steps:
-            if budget < step.minutes:
+            # A concept that does not fit is still started when nothing new was today and at least half
+            # of it fits (it is finished next time); otherwise a long concept would block the plan for good.
+            if budget < step.minutes and (new or budget * 2 < step.minutes):
                 break
             if all(p in studied for p in pack.study.predecessors(step.id)):
                 new.append(step.id)
