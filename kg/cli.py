@@ -20,7 +20,8 @@ from .errors import KgError, PackError, UnknownConcept
 from .problems import count_by_severity
 from .schema import EDGE_TYPES
 from .terminal import SafeStream
-from .text import LANGS, duration, name_line, word
+from .store import STATES
+from .text import LANGS, duration, field_text, label, name_line, word
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -82,7 +83,11 @@ def cmd_order(args) -> int:
     from .text import edge_sentence
 
     pack = _load(args)
-    plan = study_order(pack, args.targets, _split(args.known))
+    targets = args.targets or _profile_targets(args, pack)
+    if not targets:
+        print("kg: " + word("order_no_targets", args.lang), file=sys.stderr)
+        return EXIT_USAGE
+    plan = study_order(pack, targets, _profile_known(args, pack))
     if args.json:
         _json({"targets": plan.targets, "known": plan.known, "total_minutes": plan.total_minutes,
                "locality": round(locality(pack, plan), 3),
@@ -110,7 +115,7 @@ def cmd_next(args) -> int:
     from .queries import fringe
 
     pack = _load(args)
-    ready = fringe(pack, _split(args.known))
+    ready = fringe(pack, _profile_known(args, pack))
     if args.json:
         print(json.dumps(ready[: args.limit], ensure_ascii=False))
         return EXIT_OK
@@ -376,7 +381,8 @@ def cmd_quiz(args) -> int:
     if args.review:
         load_review(args.review)  # checked before the round: a bad file must not cost the learner's answers
     ids = [item["id"] for item in load_review(args.retry, missing_ok=False)] if args.retry else None
-    questions = make_quiz(pack, topic=args.topic, count=args.count, seed=args.seed, lang=lang, ids=ids)
+    topic = args.topic or next(iter(_profile_targets(args, pack)), None)  # the profile's first target by default
+    questions = make_quiz(pack, topic=topic, count=args.count, seed=args.seed, lang=lang, ids=ids)
     if not questions:
         print("kg: " + word("no_questions", lang), file=sys.stderr)
         return EXIT_PROBLEMS
@@ -408,6 +414,11 @@ def cmd_quiz(args) -> int:
     summary = score(results)
     if args.review:
         save_review(args.review, results)
+    if not args.fresh:
+        from .learner import record_quiz
+
+        store, profile = _store(args)
+        record_quiz(store, profile, results)  # every answer kept; the review list persists in the profile
     if args.json:
         _json({"score": summary, "results": [r.to_dict() for r in results]})
         return EXIT_OK
@@ -484,6 +495,273 @@ def cmd_synth(args) -> int:
 # ---------------------------------------------------------------- the parser
 
 
+# ---------------------------------------------------------------- the learner: profile, progress, placement, review
+
+
+def _store(args):
+    from .learner import open_store, profile_name
+
+    return open_store(args.db), profile_name(args.profile)
+
+
+def _profile_known(args, pack) -> list[str]:
+    """--known when given; else the profile's known set, unless --fresh."""
+    given = _split(getattr(args, "known", None))
+    if given or getattr(args, "fresh", False):
+        return given
+    from .learner import known_ids
+
+    store, profile = _store(args)
+    return known_ids(pack, store, profile)
+
+
+def _profile_targets(args, pack) -> list[str]:
+    if getattr(args, "fresh", False):
+        return []
+    from .learner import target_ids
+
+    store, profile = _store(args)
+    return target_ids(pack, store, profile)
+
+
+def _terminal_reader(answers: list[str] | None):
+    """Answers from a list (non-interactive; missing ones stop), else from the terminal (end of input stops)."""
+    if answers is not None:
+        given = iter(answers)
+        return lambda prompt: next(given, None)
+
+    def read(prompt):
+        try:
+            return input(prompt)
+        except EOFError:
+            return None
+    return read
+
+
+def _asker(read, write):
+    """One question through the quiz's terminal loop: True/False, or None when the learner stops."""
+    def ask(question):
+        results = run_quiz([question], read, write)
+        return results[0].correct if results else None
+    return ask
+
+
+def _answers_file(path: str | None) -> list[str] | None:
+    """The answers of a non-interactive session: one per line (option number, letter, y/n), at most 64 KB."""
+    if path is None:
+        return None
+    from .store import read_progress_file  # noqa: F401  (same limits module)
+
+    with open(path, "rb") as stream:
+        raw = stream.read(65537)
+    if len(raw) > 65536:
+        raise KgError(f"{path}: larger than 64 KB")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise KgError(f"{path}: not UTF-8 text") from None
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+
+
+def cmd_mark(args) -> int:
+    from .learner import mark
+
+    pack = _load(args)
+    store, profile = _store(args)
+    ids = mark(pack, store, profile, args.concepts, args.state)
+    if args.json:
+        _json({"profile": profile, "state": args.state, "concepts": ids})
+        return EXIT_OK
+    print(word("marked", args.lang, n=len(ids), state=word(f"state_{args.state}", args.lang), profile=profile))
+    for node in ids:
+        print(f"  {node:32s} {name_line(pack, node, args.lang)}")
+    return EXIT_OK
+
+
+def cmd_targets(args) -> int:
+    from .learner import add_targets, remove_targets, target_ids
+
+    pack = _load(args)
+    store, profile = _store(args)
+    if args.action != "list" and not args.concepts:
+        print("kg: " + word("targets_which", args.lang), file=sys.stderr)
+        return EXIT_USAGE
+    if args.action == "add":
+        add_targets(pack, store, profile, args.concepts)
+    elif args.action == "remove":
+        remove_targets(pack, store, profile, args.concepts)
+    elif args.concepts:
+        print("kg: " + word("targets_list_takes_none", args.lang), file=sys.stderr)
+        return EXIT_USAGE
+    targets = target_ids(pack, store, profile)
+    if args.json:
+        _json({"profile": profile, "targets": targets})
+        return EXIT_OK
+    print(word("targets_heading", args.lang, n=len(targets), profile=profile))
+    for node in targets:
+        print(f"  {node:32s} {name_line(pack, node, args.lang)}")
+    return EXIT_OK
+
+
+def cmd_progress(args) -> int:
+    from .learner import bar, progress
+    from .store import read_progress_file
+
+    pack = _load(args)
+    store, profile = _store(args)
+    lang = args.lang
+    if args.import_file:
+        counts = store.import_data(profile, read_progress_file(args.import_file))
+        print(word("imported", lang, path=args.import_file, profile=profile, **counts), file=sys.stderr)
+    if args.export_file:
+        from .fsutil import atomic_write
+
+        atomic_write(args.export_file, json.dumps(store.export(profile), ensure_ascii=False, indent=1) + "\n")
+        print(word("saved_to", lang, path=args.export_file), file=sys.stderr)
+    report = progress(pack, store, profile, lang)
+    if args.json:
+        _json(report)
+        return EXIT_OK
+    overall = report["overall"]
+    print(word("progress_heading", lang, profile=profile))
+    width = max([len(s["name"] or s["section"] or "-") for s in report["sections"]] + [8])
+    for section in report["sections"]:
+        title = (f"{section['section']} {section['name']}".strip() if section["section"] else word("no_section", lang))
+        learning = " " + word("progress_learning", lang, n=section["learning"]) if section["learning"] else ""
+        print(f"  {title[:width + 4]:{width + 4}s} {bar(section['share'])} {section['known']:3d}/{section['total']:<3d}{learning}")
+    print(f"  {word('progress_overall', lang):{width + 4}s} {bar(overall['share'])} {overall['known']:3d}/{overall['total']:<3d} "
+          f"({round(100 * overall['share'])}%)")
+    if report["targets"]:
+        print(word("progress_targets", lang, steps=report["steps_to_targets"], targets=", ".join(report["targets"])))
+    if report["orphans"]:
+        print(word("progress_orphans", lang, n=len(report["orphans"]), ids=", ".join(report["orphans"][:20])), file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_diagnose(args) -> int:
+    pack = _load(args)
+    if not 0 <= args.slip < 0.5 or not 0 <= args.guess < 0.5:
+        print("kg: " + word("diagnose_rates", args.lang), file=sys.stderr)
+        return EXIT_USAGE
+    if args.simulate:
+        from .diagnose import simulate
+
+        report = simulate(pack, args.target, args.simulate, slip=args.slip, guess=args.guess,
+                          max_questions=args.max_questions, seed=args.seed)
+        if args.json:
+            _json(report)
+            return EXIT_OK
+        baseline = report["baseline_every_concept_once"]
+        print(word("simulate_heading", args.lang, n=report["learners"], target=name_line(pack, report["target"], args.lang),
+                   concepts=report["plan_concepts"], slip=args.slip, guess=args.guess))
+        print(word("simulate_adaptive", args.lang, accuracy=round(100 * report["accuracy"]["mean"], 1),
+                   mean=report["questions"]["mean"], p95=report["questions"]["p95"]))
+        print(word("simulate_baseline", args.lang, questions=baseline["questions"],
+                   raw=round(100 * baseline["accuracy_raw_answers"]["mean"], 1),
+                   model=round(100 * baseline["accuracy_through_model"]["mean"], 1)))
+        return EXIT_OK
+    from .learner import run_placement, save_placement
+
+    answers = _split([args.answers]) if args.answers is not None else None
+    read = _terminal_reader(answers)
+    write = print if not args.json else (lambda text: None)
+    run = run_placement(pack, args.target, _asker(read, write), lang=args.lang, seed=args.seed, slip=args.slip,
+                        guess=args.guess, max_questions=args.max_questions)
+    plan = set(run.plan)
+    if args.json:
+        _json({"target": run.target, "plan": run.plan, "asked": [{"concept": c, "correct": ok} for c, ok in run.asked],
+               "estimate": run.estimate, "saved": bool(args.save)})
+    else:
+        print("\n" + word("diagnose_estimate", args.lang, known=len(run.estimate), total=len(plan), asked=len(run.asked)))
+        for node in run.estimate:
+            print(f"  ✓ {name_line(pack, node, args.lang)}")
+    confirmed = args.save
+    if not confirmed and answers is None and not args.json:
+        reply = read(word("diagnose_confirm", args.lang, n=len(run.estimate)))
+        confirmed = reply is not None and reply.strip().casefold() in {"y", "yes", "是", "对"}
+    if confirmed:
+        store, profile = _store(args)
+        save_placement(store, profile, run)
+        print(word("diagnose_saved", args.lang, n=len(run.estimate), profile=profile), file=sys.stderr)
+    elif not args.json:
+        print(word("diagnose_not_saved", args.lang), file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_today(args) -> int:
+    pack = _load(args)
+    lang = args.lang
+    if args.simulate:
+        from .review import simulate
+
+        report = simulate(pack, concepts=args.concepts, days=args.days, minutes=args.minutes, seed=args.seed)
+        if args.json:
+            _json(report)
+            return EXIT_OK
+        print(word("review_sim_heading", lang, days=report["days"], concepts=report["plan_concepts"], minutes=report["minutes_per_day"]))
+        for key in ("with_implicit", "without_implicit"):
+            run = report[key]
+            print("  " + word(f"review_sim_{key}", lang, per_day=run["reviews_per_day"], studied=run["studied"],
+                              predicted=round(100 * run["share_above_90_predicted"]), true=round(100 * run["share_above_90_true"])))
+        return EXIT_OK
+    from .learner import today
+
+    store, profile = _store(args)
+    plan = today(pack, store, profile, minutes=args.minutes)
+    if args.json:
+        _json({"profile": profile, **plan.to_dict()})
+        return EXIT_OK
+    print(word("today_heading", lang, profile=profile, minutes=plan.minutes, budget=args.minutes))
+    if plan.reviews or plan.checks:
+        print(word("today_reviews", lang, n=len(plan.reviews) + len(plan.checks)))
+        for node, covers in plan.reviews:
+            extra = ("  " + word("today_covers", lang, names=", ".join(label(pack, c, lang) for c in covers))) if covers else ""
+            print(f"  ↻ {name_line(pack, node, lang)}{extra}")
+        for node in plan.checks:
+            print(f"  ? {name_line(pack, node, lang)}  " + word("today_check", lang))
+    if plan.new:
+        print(word("today_new", lang, n=len(plan.new)))
+        for node in plan.new:
+            print(f"  + {name_line(pack, node, lang)}  [{duration(pack.graph.nodes[node].get('minutes', 30), lang)}]")
+    if not (plan.reviews or plan.checks or plan.new):
+        print("  " + word("today_nothing", lang))
+    return EXIT_OK
+
+
+def cmd_review(args) -> int:
+    from .learner import run_review
+
+    pack = _load(args)
+    store, profile = _store(args)
+    lang = args.lang
+    answers = _answers_file(args.answers)
+    read = _terminal_reader(answers)
+    write = print if not args.json else (lambda text: None)
+
+    def explain(node):
+        if not args.json:
+            data = pack.graph.nodes[node]
+            print(f"\n{word('review_new_concept', lang)}: {name_line(pack, node, lang)}")
+            print("  " + field_text(data, "summary", lang))
+            if answers is None:
+                read(word("review_ready", lang))
+
+    run = run_review(pack, store, profile, _asker(read, write), minutes=args.minutes, lang=lang, seed=args.seed, explain=explain)
+    if args.json:
+        _json({"profile": profile, "reviewed": [{"concept": c, "correct": ok} for c, ok in run.reviewed],
+               "learnt": [{"concept": c, "correct": ok} for c, ok in run.learnt], "credited": run.credited,
+               "suspects": run.suspects, "stopped": run.stopped})
+        return EXIT_OK
+    right = sum(ok for _, ok in run.reviewed + run.learnt)
+    print("\n" + word("review_done", lang, reviewed=len(run.reviewed), learnt=len(run.learnt), right=right,
+                      total=len(run.reviewed) + len(run.learnt)))
+    if run.credited:
+        print(word("review_credited", lang, names=", ".join(label(pack, c, lang) for c in run.credited)))
+    if run.suspects:
+        print(word("review_suspects", lang, names=", ".join(label(pack, c, lang) for c in run.suspects)))
+    return EXIT_OK
+
+
 def _positive(text: str) -> int:
     try:
         value = int(text)
@@ -525,19 +803,28 @@ def build_parser() -> argparse.ArgumentParser:
             _lang_option(command)
         return command
 
+    def learner_options(command, fresh=False):
+        command.add_argument("--profile", metavar="NAME", help="the learner's profile (default: $KG_PROFILE or 'default')")
+        command.add_argument("--db", metavar="URL", help="progress database: a file or a URL such as postgresql://user@host/kg "
+                                                         "(default: $KG_DB, else progress.db in $KG_HOME or your data folder)")
+        if fresh:
+            command.add_argument("--fresh", action="store_true", help="ignore the profile's known concepts and targets")
+
     check = add("check", cmd_check, "Check a pack and print every problem with file:line:col, code and hint.", lang=False)
     check.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
     check.add_argument("--max-file-mb", type=_positive, help="largest file to read, in MB (default 5)")
 
     order = add("order", cmd_order, "Print what to study, in order, to reach the targets, with why each step is there.")
-    order.add_argument("targets", nargs="+", metavar="TARGET", help="concept id, name, Chinese name or alias")
+    order.add_argument("targets", nargs="*", metavar="TARGET", help="concept id, name, Chinese name or alias (default: the profile's targets)")
     order.add_argument("--known", action="append", metavar="A,B", help="concepts you already know (comma-separated, repeatable)")
     order.add_argument("--why", choices=["short", "full"], default="short",
                        help="'short': each step's direct reason and one further link; 'full': the whole chain up to the target")
+    learner_options(order, fresh=True)
 
     nxt = add("next", cmd_next, "List the concepts you can learn next: all their prerequisites are known.")
     nxt.add_argument("--known", action="append", metavar="A,B", help="concepts you already know")
     nxt.add_argument("--limit", type=_positive, default=50, help="how many to print")
+    learner_options(nxt, fresh=True)
 
     rel = add("related", cmd_related, "Show a concept's neighbours grouped by relation, with each edge's why.")
     rel.add_argument("concept", help="concept id, name, Chinese name or alias")
@@ -582,6 +869,7 @@ def build_parser() -> argparse.ArgumentParser:
     quiz.add_argument("--review", metavar="FILE", help="add wrong answers to this JSON review list (right ones are removed)")
     quiz.add_argument("--retry", metavar="FILE", help="ask the questions of a saved review list")
     quiz.add_argument("--flashcards", action="store_true", help="print the questions with their answers, no grading")
+    learner_options(quiz, fresh=True)
 
     imp = add("import", cmd_import, "Convert another concept graph (metacademy) into a pack folder.", pack=False, json_output=False, lang=False)
     imp.add_argument("source", choices=["metacademy"], help="format of the graph to import")
@@ -593,6 +881,47 @@ def build_parser() -> argparse.ArgumentParser:
     synth.add_argument("out", metavar="OUT", help="folder to write (must be new or empty)")
     synth.add_argument("--files", type=_positive, help="number of files (default: about one per 100 concepts)")
     synth.add_argument("--seed", type=int, default=0, help="random seed (same seed, same pack)")
+
+    mark = add("mark", cmd_mark, "Record what you know: mark concepts known, skipped, learning or unknown in your profile.")
+    mark.add_argument("concepts", nargs="+", metavar="CONCEPT", help="concept id, name, Chinese name or alias")
+    mark.add_argument("--as", dest="state", required=True, choices=list(STATES), help="the new state")
+    learner_options(mark)
+
+    targets = add("targets", cmd_targets, "List, add or remove your profile's targets (what plans, next, the quiz and today aim at).")
+    targets.add_argument("action", nargs="?", choices=["list", "add", "remove"], default="list", help="what to do (default: list)")
+    targets.add_argument("concepts", nargs="*", metavar="CONCEPT", help="concepts to add or remove")
+    learner_options(targets)
+
+    prog = add("progress", cmd_progress, "Show your progress per guide section and overall, as bars; import or export it.")
+    prog.add_argument("--export", dest="export_file", metavar="FILE", help="also write the whole profile to this JSON file")
+    prog.add_argument("--import", dest="import_file", metavar="FILE",
+                      help="first merge a progress file: a kg progress export, the app's known-concepts file or a quiz review file")
+    learner_options(prog)
+
+    diag = add("diagnose", cmd_diagnose, "Placement: a few adaptive questions over a target's plan estimate what you already know.")
+    diag.add_argument("target", help="concept id, name, Chinese name or alias")
+    diag.add_argument("--answers", metavar="1,y,...", help="answer non-interactively (the estimate is then only saved with --save)")
+    diag.add_argument("--save", action="store_true", help="save the estimate as known without asking")
+    diag.add_argument("--simulate", type=_positive, metavar="N", help="instead, place N synthetic learners and report accuracy and questions")
+    diag.add_argument("--slip", type=float, default=0.1, help="chance that someone who knows a concept answers wrongly (default 0.1)")
+    diag.add_argument("--guess", type=float, default=0.25, help="chance that someone who does not answers rightly (default 0.25)")
+    diag.add_argument("--max-questions", type=_positive, default=15, help="most questions to ask (default 15)")
+    diag.add_argument("--seed", type=int, default=0, help="the same seed gives the same questions and simulation")
+    learner_options(diag)
+
+    today_ = add("today", cmd_today, "What to do today: due reviews first, then the next new concepts toward your targets.")
+    today_.add_argument("--minutes", type=_positive, default=30, help="time budget (default 30)")
+    today_.add_argument("--simulate", action="store_true", help="instead, simulate a learner following 'kg today' with and without implicit repetition")
+    today_.add_argument("--days", type=_positive, default=60, help="days to simulate (default 60)")
+    today_.add_argument("--concepts", type=_positive, default=100, help="size of the simulated plan (default 100)")
+    today_.add_argument("--seed", type=int, default=0, help="random seed of the simulation")
+    learner_options(today_)
+
+    review = add("review", cmd_review, "Run today's session: a question per due review, then the new concepts; saved after every answer.")
+    review.add_argument("--minutes", type=_positive, default=30, help="time budget (default 30)")
+    review.add_argument("--answers", metavar="FILE", help="answers, one per line (option number or y/n), for a non-interactive run")
+    review.add_argument("--seed", type=int, default=0, help="the same seed picks the same questions")
+    learner_options(review)
     return parser
 
 

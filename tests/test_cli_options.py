@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import json
+import shutil
 import sqlite3
 import zipfile
 from pathlib import Path
@@ -97,6 +98,71 @@ EFFECTS: dict[tuple[str, str], tuple[list[str], list[str]]] = {
     ("quiz", "--review"): (["quiz", "--graph", "{quiz}", "--answers", ""], ["--review", "{tmp}/review.json"]),
     ("quiz", "--retry"): (["quiz", "--graph", "{quiz}", "--answers", ""], ["--retry", "{review}"]),
     ("quiz", "--flashcards"): (["quiz", "--graph", "{quiz}", "--answers", ""], ["--flashcards"]),
+    # the learner's commands; "{progress}" is a copy, per run, of a store whose profile "ada" knows chain-rule
+    # and aims at relu (and at "{topic}" of the quiz pack)
+    ("order", "--profile"): (["order", "relu", "--graph", MINI, "--db", "{progress}"], ["--profile", "ada"]),
+    ("order", "--db"): (["order", "relu", "--graph", MINI, "--profile", "ada"], ["--db", "{progress}"]),
+    ("order", "--fresh"): (["order", "relu", "--graph", MINI, "--db", "{progress}", "--profile", "ada"], ["--fresh"]),
+    ("next", "--profile"): (["next", "--graph", MINI, "--db", "{progress}"], ["--profile", "ada"]),
+    ("next", "--db"): (["next", "--graph", MINI, "--profile", "ada"], ["--db", "{progress}"]),
+    ("next", "--fresh"): (["next", "--graph", MINI, "--db", "{progress}", "--profile", "ada"], ["--fresh"]),
+    ("quiz", "--profile"): (["quiz", "--graph", "{quiz}", "--answers", "", "--db", "{tmp}/p.db"], ["--profile", "ada"]),
+    ("quiz", "--db"): (["quiz", "--graph", "{quiz}", "--answers", ""], ["--db", "{tmp}/p.db"]),
+    ("quiz", "--fresh"): (["quiz", "--graph", "{quiz}", "--answers", "", "--db", "{tmp}/p.db"], ["--fresh"]),
+    ("mark", "--graph"): (["mark", "relu", "--as", "known", "--db", "{tmp}/p.db"], ["--graph", MINI]),
+    ("mark", "--no-cache"): (["mark", "relu", "--as", "known", "--graph", MINI, "--db", "{tmp}/p.db"], ["--no-cache"]),
+    ("mark", "--json"): (["mark", "relu", "--as", "known", "--graph", MINI, "--db", "{tmp}/p.db"], ["--json"]),
+    ("mark", "--lang"): (["mark", "relu", "--as", "known", "--graph", MINI, "--db", "{tmp}/p.db"], ["--lang", "zh"]),
+    ("mark", "--as"): (["mark", "relu", "--as", "known", "--graph", MINI, "--db", "{tmp}/p.db"], ["--as", "skipped"]),
+    ("mark", "--profile"): (["mark", "relu", "--as", "known", "--graph", MINI, "--db", "{tmp}/p.db"], ["--profile", "ada"]),
+    ("mark", "--db"): (["mark", "relu", "--as", "known", "--graph", MINI], ["--db", "{tmp}/p.db"]),
+    ("targets", "--graph"): (["targets", "--db", "{progress}", "--profile", "ada"], ["--graph", MINI]),
+    ("targets", "--no-cache"): (["targets", "--graph", MINI, "--db", "{progress}", "--profile", "ada"], ["--no-cache"]),
+    ("targets", "--json"): (["targets", "--graph", MINI, "--db", "{progress}", "--profile", "ada"], ["--json"]),
+    ("targets", "--lang"): (["targets", "--graph", MINI, "--db", "{progress}", "--profile", "ada"], ["--lang", "zh"]),
+    ("targets", "--profile"): (["targets", "--graph", MINI, "--db", "{progress}"], ["--profile", "ada"]),
+    ("targets", "--db"): (["targets", "--graph", MINI, "--profile", "ada"], ["--db", "{progress}"]),
+    ("progress", "--graph"): (["progress", "--db", "{progress}", "--profile", "ada"], ["--graph", MINI]),
+    ("progress", "--no-cache"): (["progress", "--graph", MINI, "--db", "{progress}", "--profile", "ada"], ["--no-cache"]),
+    ("progress", "--json"): (["progress", "--graph", MINI, "--db", "{progress}", "--profile", "ada"], ["--json"]),
+    ("progress", "--lang"): (["progress", "--graph", MINI, "--db", "{progress}", "--profile", "ada"], ["--lang", "zh"]),
+    ("progress", "--profile"): (["progress", "--graph", MINI, "--db", "{progress}"], ["--profile", "ada"]),
+    ("progress", "--db"): (["progress", "--graph", MINI, "--profile", "ada"], ["--db", "{progress}"]),
+    ("progress", "--export"): (["progress", "--graph", MINI, "--db", "{progress}"], ["--export", "{tmp}/mine.json"]),
+    ("progress", "--import"): (["progress", "--graph", MINI, "--db", "{tmp}/p.db"], ["--import", "{known}"]),
+    ("diagnose", "--graph"): (["diagnose", "relu", "--simulate", "3"], ["--graph", MINI]),
+    ("diagnose", "--no-cache"): (["diagnose", "relu", "--graph", MINI, "--simulate", "3"], ["--no-cache"]),
+    ("diagnose", "--json"): (["diagnose", "relu", "--graph", MINI, "--simulate", "3"], ["--json"]),
+    ("diagnose", "--lang"): (["diagnose", "relu", "--graph", MINI, "--simulate", "3"], ["--lang", "zh"]),
+    ("diagnose", "--answers"): (["diagnose", "relu", "--graph", MINI, "--answers", "y", "--json"], ["--answers", "n"]),
+    ("diagnose", "--save"): (["diagnose", "relu", "--graph", MINI, "--answers", "y", "--db", "{tmp}/p.db"], ["--save"]),
+    ("diagnose", "--simulate"): (["diagnose", "relu", "--graph", MINI, "--answers", "y"], ["--simulate", "3"]),
+    ("diagnose", "--slip"): (["diagnose", "relu", "--graph", MINI, "--simulate", "20", "--json"], ["--slip", "0.3"]),
+    ("diagnose", "--guess"): (["diagnose", "relu", "--graph", MINI, "--simulate", "20", "--json"], ["--guess", "0.4"]),
+    ("diagnose", "--max-questions"): (["diagnose", "relu", "--graph", MINI, "--simulate", "3", "--json"], ["--max-questions", "1"]),
+    ("diagnose", "--seed"): (["diagnose", "relu", "--graph", MINI, "--simulate", "20", "--json"], ["--seed", "5"]),
+    ("diagnose", "--profile"): (["diagnose", "relu", "--graph", MINI, "--answers", "y", "--save", "--db", "{tmp}/p.db"], ["--profile", "ada"]),
+    ("diagnose", "--db"): (["diagnose", "relu", "--graph", MINI, "--answers", "y", "--save"], ["--db", "{tmp}/p.db"]),
+    ("today", "--graph"): (["today", "--db", "{progress}", "--profile", "ada"], ["--graph", MINI]),
+    ("today", "--no-cache"): (["today", "--graph", MINI, "--db", "{progress}", "--profile", "ada"], ["--no-cache"]),
+    ("today", "--json"): (["today", "--graph", MINI, "--db", "{progress}", "--profile", "ada"], ["--json"]),
+    ("today", "--lang"): (["today", "--graph", MINI, "--db", "{progress}", "--profile", "ada"], ["--lang", "zh"]),
+    ("today", "--minutes"): (["today", "--graph", MINI, "--db", "{progress}", "--profile", "ada"], ["--minutes", "200"]),
+    ("today", "--simulate"): (["today", "--graph", MINI, "--days", "3"], ["--simulate"]),
+    ("today", "--days"): (["today", "--graph", MINI, "--simulate", "--days", "3", "--json"], ["--days", "5"]),
+    ("today", "--concepts"): (["today", "--graph", MINI, "--simulate", "--days", "3", "--json"], ["--concepts", "2"]),
+    ("today", "--seed"): (["today", "--graph", "{quiz}", "--simulate", "--days", "30", "--minutes", "200", "--json"], ["--seed", "5"]),
+    ("today", "--profile"): (["today", "--graph", MINI, "--db", "{progress}"], ["--profile", "ada"]),
+    ("today", "--db"): (["today", "--graph", MINI, "--profile", "ada"], ["--db", "{progress}"]),
+    ("review", "--graph"): (["review", "--db", "{tmp}/p.db", "--profile", "ada", "--answers", "{yes}"], ["--graph", "{quiz}"]),
+    ("review", "--no-cache"): (["review", "--graph", MINI, "--db", "{tmp}/p.db", "--answers", "{yes}"], ["--no-cache"]),
+    ("review", "--json"): (["review", "--graph", MINI, "--db", "{progress}", "--profile", "ada", "--answers", "{yes}"], ["--json"]),
+    ("review", "--lang"): (["review", "--graph", MINI, "--db", "{progress}", "--profile", "ada", "--answers", "{yes}"], ["--lang", "zh"]),
+    ("review", "--minutes"): (["review", "--graph", MINI, "--db", "{progress}", "--profile", "ada", "--answers", "{yes}"], ["--minutes", "1"]),
+    ("review", "--answers"): (["review", "--graph", MINI, "--db", "{progress}", "--profile", "ada", "--answers", "{yes}"], ["--answers", "{no}"]),
+    ("review", "--seed"): (["review", "--graph", "{quiz}", "--db", "{progress}", "--profile", "ada", "--answers", "{yes}", "--minutes", "200"], ["--seed", "3"]),
+    ("review", "--profile"): (["review", "--graph", MINI, "--db", "{progress}", "--answers", "{yes}"], ["--profile", "ada"]),
+    ("review", "--db"): (["review", "--graph", MINI, "--profile", "ada", "--answers", "{yes}"], ["--db", "{progress}"]),
     ("synth", "--files"): (["synth", "30", "{tmp}/pack"], ["--files", "3"]),
     ("synth", "--seed"): (["synth", "30", "{tmp}/pack"], ["--seed", "5"]),
 }
@@ -124,7 +190,9 @@ def outcome(argv: list[str], tmp_path: Path, capsys, monkeypatch, fixtures: dict
     monkeypatch.setenv("KG_CACHE_DIR", str(cache))
     for module in ("kg.pack", "kg.cache"):
         monkeypatch.setattr(f"{module}.default_pack_path", lambda: DEFAULT)
-    words = [part.format(tmp=run_dir, **fixtures) for part in argv]
+    progress = run_dir / "progress.db"  # each run gets its own copy of the fixture profile store
+    shutil.copyfile(fixtures["progress_given"], progress)
+    words = [part.format(tmp=run_dir, progress=progress, **fixtures) for part in argv]
     code = main(words)
     out, err = capsys.readouterr()
     out = out.replace(str(run_dir), "{tmp}")
@@ -145,7 +213,20 @@ def fixtures(tmp_path_factory) -> dict:
     questions = make_quiz(load_pack(quiz), count=10, seed=3)
     review = folder / "review.json"
     review.write_text(json.dumps({"format": 1, "items": [{"id": questions[-1].id}]}), encoding="utf-8")
-    return {"big": str(big), "review": str(review), "quiz": str(quiz), "topic": questions[0].concept}
+    from kg.store import Store
+
+    progress = folder / "progress.db"  # profile "ada": knows chain-rule, aims at relu (and a concept of the quiz pack)
+    store = Store(str(progress))
+    store.mark("ada", ["chain-rule"], "known")
+    store.add_targets("ada", ["relu", questions[0].concept])
+    store.close()
+    known = folder / "kg-known.json"
+    known.write_text(json.dumps({"format": "kg-known", "version": 1, "known": ["relu"]}), encoding="utf-8")
+    yes, no = folder / "yes.txt", folder / "no.txt"
+    yes.write_text("y\n" * 40, encoding="utf-8")
+    no.write_text("n\n" * 40, encoding="utf-8")
+    return {"big": str(big), "review": str(review), "quiz": str(quiz), "topic": questions[0].concept,
+            "progress_given": str(progress), "known": str(known), "yes": str(yes), "no": str(no)}
 
 
 def test_every_option_has_an_effect_case():

@@ -69,6 +69,18 @@ CASES = [
     (["check", "--json"], 1),
     (["check", "--strict"], 1),
     (["check", "--max-file-mb", "1"], 1),
+    (["mark", "a", "b", "--as", "known"], 0),
+    (["mark", "nosuch", "--as", "known"], 1),
+    (["targets", "add", "c"], 0),
+    (["targets", "remove", "nosuch"], 0),
+    (["progress"], 0),
+    (["progress", "--json"], 0),
+    (["diagnose", "a", "--answers", "y,y,y"], 0),
+    (["diagnose", "c", "--simulate", "3"], 2),  # c and d require each other: no plan to place on
+    (["diagnose", "nosuch", "--simulate", "3"], 1),
+    (["today"], 0),
+    (["today", "--simulate", "--days", "3"], 2),  # the whole pack has a study cycle: no plan to simulate
+    (["review", "--answers", "/dev/null"], None),
     (["order", "a"], 0),
     (["order", "Alpha", "--known", "b"], 0),
     (["order", "c"], 2),  # c and d require each other: no order exists
