@@ -24,10 +24,10 @@ import streamlit as st
 
 from kg import load_pack
 from kg.errors import KgError, UnknownConcept
-from kg.export import EXPORTERS, select_nodes
+from kg.export import EXPORTERS, FORMATS, select_nodes
 from kg.pack import Limits, default_pack_path, find_pack_files
 from kg.problems import count_by_severity
-from kg.quiz import grade, make_quiz, review_list, score
+from kg.quiz import grade, make_quiz, merge_review, score
 from kg.queries import connect, fringe, group_relations, related, study_order
 from kg.schema import DEFAULT_MINUTES, EDGE_TYPES, ID_PATTERN, KINDS, section_key
 from kg.search import picker_label, resolve_entry, search
@@ -51,9 +51,6 @@ GRAPH_HEIGHT = 640
 #: Most concepts the whole-graph overview draws: closed chapter clusters are cheap, so far above layout.MAX_NODES.
 OVERVIEW_MAX = 5000
 #: The download type of each export format (kg.export.EXPORTERS); anything else is text or bytes.
-EXPORT_MIME = {"json": "application/json", "graphml": "application/graphml+xml", "gexf": "application/gexf+xml",
-               "dot": "text/vnd.graphviz", "mermaid": "text/plain", "csv": "text/csv", "markdown": "text/markdown",
-               "anki": "application/octet-stream", "html": "text/html"}
 EXPORT_SCOPES = ("focus", "plan", "pack")
 
 
@@ -123,7 +120,13 @@ def _safe_load(path: Path, shown: str, shown_as: str | None = None):
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def load_path_pack(path: str, fingerprint: str):
-    return _safe_load(Path(path), path)
+    """Through the kg command's own disk cache: a warm start reads the pack back instead of parsing it."""
+    from kg.cache import load_pack_cached
+
+    try:
+        return load_pack_cached(path), ""
+    except (KgError, OSError, RecursionError, MemoryError) as err:
+        return None, f"{path}: {err}"
 
 
 def upload_file_name(name: str) -> str:
@@ -477,14 +480,7 @@ def check_quiz(questions: list, token: str) -> None:
     responses = [st.session_state.get(f"quiz-{token}-{i}") for i in range(len(questions))]
     st.session_state.quiz_checked = {**st.session_state.quiz_checked, token: responses}
     results = [grade(q, r) for q, r in zip(questions, responses)]
-    review = {item["id"]: item for item in st.session_state.quiz_review}
-    for result in results:
-        if result.correct:
-            review.pop(result.question.id, None)
-    for item in review_list(results):
-        item["times_wrong"] = int(review.get(item["id"], {}).get("times_wrong", 0)) + 1
-        review[item["id"]] = item
-    st.session_state.quiz_review = list(review.values())
+    st.session_state.quiz_review = merge_review(st.session_state.quiz_review, results)  # the merge kg quiz --review does
 
 
 # --------------------------------------------------------------------------- small views
@@ -550,7 +546,7 @@ def export_button(pack, pack_key: str, fmt: str, scope: str, text: str, key: str
     stem = {"focus": f"kg-{focus}-depth{depth}", "plan": "kg-plan-" + "-".join(targets), "pack": "kg-pack"}[scope]
     stem = re.sub(r"[^a-z0-9-]+", "-", stem.lower())[:80].strip("-") or "kg"
     data = functools.partial(export_bytes, pack, pack_key, fmt, scope, focus, depth, targets, known, lang)
-    mime = EXPORT_MIME.get(fmt, "application/octet-stream" if binary else "text/plain")
+    mime = FORMATS[fmt].mime
     st.download_button(text, data, file_name=stem + suffix, mime=mime, key=key, on_click="ignore", width="stretch")
 
 
