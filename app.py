@@ -36,12 +36,14 @@ from kg.markup import markdown_literal
 from kg.app_text import LANGS, PROBLEMS_ZH, WORDS, text as word
 from kg.text import edge_reason as why, edge_sentence as sentence, edge_type_name, field_text, kind_name, names, other_text
 from kg.text import label as name_in
+from kg.learner import known_ids, open_store, profile_name, progress, target_ids, today
+from kg.store import check_profile, default_url
 
 st.set_page_config(page_title="kg · deep-learning concepts", page_icon="🧭", layout="wide")
 
 # --------------------------------------------------------------------------- configuration and escaping
 
-TABS = ("explore", "plan", "connect", "compare", "quiz", "checks")
+TABS = ("explore", "plan", "today", "connect", "compare", "quiz", "checks")
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_KNOWN_BYTES = 256 * 1024
 MAX_QUIZ = 50
@@ -501,12 +503,199 @@ def choose_language() -> None:
     st.session_state.cookies = {**st.session_state.cookies, LANG_COOKIE: st.session_state.lang}
 
 
+# --------------------------------------------------------------------------- the learner's profile (kg.store, kg.learner)
+# Progress lives in the same store as the command's (kg.store: SQLite in the data folder, or $KG_DB).
+# The session's known concepts, targets and quiz review list are loaded from the profile when it is
+# chosen and written back at the end of every run, so nothing waits for a button.
+
+@st.cache_resource(show_spinner=False)
+def store_at(url: str):
+    """One store (one connection pool) per database and app process."""
+    return open_store(url)
+
+
+def progress_store():
+    """The store KG_DB / KG_HOME choose, as for the command."""
+    return store_at(default_url())
+
+
+def proxy_user() -> str | None:
+    """The user name a trusted reverse proxy put in the header named by KG_USER_HEADER (docs/class-deployment.md).
+    Without KG_USER_HEADER there is no proxy and the sidebar offers a profile picker instead."""
+    header = os.environ.get("KG_USER_HEADER")
+    if not header:
+        return None
+    return (st.context.headers.get(header) or "").strip() or None
+
+
+def load_profile(pack, profile: str) -> None:
+    """Make ``profile`` the session's: its known concepts, targets and review list replace the session's."""
+    store = progress_store()
+    try:
+        known, targets = known_ids(pack, store, profile), target_ids(pack, store, profile)
+        review = store.review_items(profile)
+    except KgError as err:
+        st.session_state._profile_error = str(err)
+        return
+    st.session_state.profile = profile
+    set_state("known", known)
+    if targets or not st.session_state.targets:  # a shared link's plan stays on screen for a profile without targets
+        set_state("targets", targets)
+    st.session_state.quiz_review = review
+    st.session_state._saved = {"known": list(known), "targets": list(st.session_state.targets),
+                               "review": [item["id"] for item in review]}
+
+
+def save_profile(pack) -> None:
+    """Write what changed since the last save: marks, targets, the review list (one transaction each)."""
+    saved = st.session_state.get("_saved")
+    profile = st.session_state.get("profile")
+    if saved is None or profile is None:
+        return
+    store = progress_store()
+    state = st.session_state
+    known, targets = list(state.known), list(state.targets)
+    review_ids = [item["id"] for item in state.quiz_review]
+    try:
+        added, dropped = [c for c in known if c not in saved["known"]], [c for c in saved["known"] if c not in known]
+        if added:
+            store.mark(profile, added, "known")
+        if dropped:
+            store.mark(profile, dropped, "unknown")
+        if [t for t in targets if t not in saved["targets"]]:
+            store.add_targets(profile, [t for t in targets if t not in saved["targets"]])
+        if [t for t in saved["targets"] if t not in targets]:
+            store.remove_targets(profile, [t for t in saved["targets"] if t not in targets])
+        if review_ids != saved["review"]:
+            store.save_review_items(profile, add=[item for item in state.quiz_review if item["id"] not in saved["review"]],
+                                    remove=[i for i in saved["review"] if i not in review_ids])
+    except KgError as err:
+        st.error(w("profile_error", error=md(err)))
+        return
+    state._saved = {"known": known, "targets": targets, "review": review_ids}
+
+
+def choose_profile(pack) -> None:
+    load_profile(pack, st.session_state.w_profile)
+
+
+def new_profile(pack) -> None:
+    name = (st.session_state.get("w_new_profile") or "").strip()
+    st.session_state.w_new_profile = ""
+    if name:
+        try:
+            check_profile(name)
+        except KgError as err:
+            st.session_state._profile_error = str(err)
+            return
+        load_profile(pack, name)
+
+
+def ensure_profile(pack) -> None:
+    """First run of a session: the signed-in user's profile behind a proxy, else $KG_PROFILE or "default"."""
+    if st.session_state.get("profile") is not None:
+        return
+    if os.environ.get("KG_USER_HEADER"):
+        user = proxy_user()
+        if user is None:  # configured for a proxy but reached without one: show nobody's progress
+            st.error(w("profile_no_user"))
+            st.stop()
+        load_profile(pack, user)
+        return
+    load_profile(pack, profile_name())
+
+
+def profile_ui(pack) -> None:
+    """Sidebar: who is learning. Behind an authenticating proxy the profile is the signed-in user."""
+    user = proxy_user()
+    if os.environ.get("KG_USER_HEADER"):
+        st.caption(w("profile_signed_in", name=md(user)))
+        return
+    try:
+        profiles = sorted(set(progress_store().profiles()) | {st.session_state.profile})
+    except KgError as err:
+        st.error(w("profile_error", error=md(err)))
+        profiles = [st.session_state.profile]
+    st.session_state.w_profile = st.session_state.profile
+    st.selectbox(w("profile"), profiles, key="w_profile", on_change=choose_profile, args=(pack,))
+    st.text_input(w("profile_new"), key="w_new_profile", on_change=new_profile, args=(pack,), placeholder=w("profile_new_hint"))
+    error = st.session_state.pop("_profile_error", None)
+    if error:
+        st.error(w("profile_error", error=md(error)))
+
+
+def mark_skipped(node: str) -> None:
+    """"Skip": the concept counts as done for plans, and the store remembers it was skipped, not known."""
+    try:
+        progress_store().mark(st.session_state.profile, [node], "skipped")
+    except KgError as err:
+        st.session_state._profile_error = str(err)
+        return
+    add_known([node])
+    st.session_state._saved["known"].append(node)  # already stored as skipped: do not overwrite it with known
+
+
+def focus_actions_ui(row, focus: str) -> None:
+    """"I know this", "skip" and "add to my plan" on the focused concept, in the details' row of actions."""
+    state = st.session_state
+    known = focus in state.known
+    row.button(w("know_this"), key="focus-know", on_click=add_known, args=([focus],), disabled=known)
+    row.button(w("skip_this"), key="focus-skip", on_click=mark_skipped, args=(focus,), disabled=known)
+    row.button(w("add_to_plan"), key="focus-target", on_click=add_target, args=(focus,), disabled=focus in state.targets)
+
+
+def today_ui(pack, pack_key: str) -> None:
+    """Today: progress bars per section, the due reviews and the next new concepts (kg today)."""
+    state = st.session_state
+    store = progress_store()
+    state.setdefault("today_minutes", 30)
+    try:
+        report = progress(pack, store, state.profile, state.lang)
+        plan = today(pack, store, state.profile, minutes=int(state.get("today_minutes", 30)))
+    except KgError as err:
+        st.error(w("profile_error", error=md(err)))
+        return
+    left, right = st.columns([3, 2], gap="medium")
+    with left:
+        st.number_input(w("today_minutes"), 5, 240, step=5, key="today_minutes")
+        st.markdown(f"**{w('today_reviews_title', n=len(plan.reviews) + len(plan.checks))}**")
+        if not (plan.reviews or plan.checks):
+            st.caption(w("today_no_reviews"))
+        for node, covers in plan.reviews:
+            c1, c2 = st.columns([6, 1])
+            extra = f" · {w('today_covers_app', names=', '.join(md(label(pack, c)) for c in covers))}" if covers else ""
+            c1.markdown(md(label(pack, node)) + extra)
+            c2.button(w("focus_btn"), key=f"today-focus-{node}", on_click=set_focus, args=(node,))
+        for node in plan.checks:
+            st.markdown(md(label(pack, node)) + f" · {w('today_check_app')}")
+        st.markdown(f"**{w('today_new_title', n=len(plan.new))}**")
+        if not plan.new:
+            st.caption(w("today_no_new") if state.targets else w("plan_empty"))
+        for node in plan.new:
+            c1, c2, c3 = st.columns([6, 1, 1])
+            c1.markdown(f"{md(label(pack, node))} · {duration(pack.graph.nodes[node].get('minutes', DEFAULT_MINUTES))}")
+            c2.button(w("focus_btn"), key=f"today-new-focus-{node}", on_click=set_focus, args=(node,))
+            c3.button(w("know_this"), key=f"today-new-know-{node}", on_click=add_known, args=([node],))
+        st.caption(w("today_cli_hint"))
+    with right:
+        overall = report["overall"]
+        st.markdown(f"**{w('progress_title')}**")
+        st.progress(overall["share"], text=w("progress_overall_app", known=overall["known"], total=overall["total"]))
+        for section in report["sections"]:
+            title = f"{section['section']} {section['name']}".strip() if section["section"] else w("no_section")
+            st.progress(section["share"], text=f"{md(title)} · {section['known']}/{section['total']}")
+        if report["orphans"]:
+            st.caption(w("progress_orphans_app", n=len(report["orphans"])))
+
+
 def sidebar_ui(pack, pack_key: str, source: str, upload_error: str) -> None:
     """Language, pack, upload and search: the choices land in session state."""
     with st.sidebar:
         st.session_state.w_lang = st.session_state.lang  # follows the URL when Back/Forward changes it
         st.radio(WORDS["en"]["language"], list(LANGS), format_func=LANGS.get, horizontal=True,
                  key="w_lang", on_change=choose_language)
+        if pack is not None and st.session_state.get("profile") is not None:
+            profile_ui(pack)
         st.caption(f"{w('pack')}: {md(source)}")
         counts = count_by_severity(pack.problems) if pack is not None else {"error": 0, "warning": 0}
         if pack is not None:
@@ -580,7 +769,7 @@ def details_ui(pack, focus: str) -> None:
     st.subheader(md(primary), anchor=False)
     if secondary and secondary != primary:
         st.markdown(f"**{md(secondary)}**")
-    actions_ui(pack, focus)
+    focus_actions_ui(actions_ui(pack, focus), focus)
     facts = [f"{w('kind')}: {md(kind_name(data.get('kind'), lang))}"]
     if data.get("section"):
         facts.append(f"{w('section')}: {md(section_label(pack, data['section']))}")
@@ -1107,6 +1296,7 @@ else:
 init_state(pack)
 if pack is not None:
     reconcile(pack, pack_key)
+    ensure_profile(pack)
 if upload is not None and upload.size > MAX_UPLOAD_BYTES:
     upload_error = w("too_large", mb=MAX_UPLOAD_BYTES // (1024 * 1024))
 if source is None:  # the pack's folder name, never a local path
@@ -1119,7 +1309,7 @@ if upload is not None and pack is not None:
 orientation_ui()
 
 usable = pack is not None and pack.graph.number_of_nodes() > 0
-views = {"explore": explore_ui, "plan": plan_ui, "connect": connect_ui, "compare": compare_ui, "quiz": quiz_ui}
+views = {"explore": explore_ui, "plan": plan_ui, "today": today_ui, "connect": connect_ui, "compare": compare_ui, "quiz": quiz_ui}
 for name, tab in zip(TABS, tabs_ui()):
     if not tab.open:
         continue  # only the open tab is computed
@@ -1138,4 +1328,6 @@ for name, tab in zip(TABS, tabs_ui()):
 # The sidebar is built last so the open view (and its graph) reaches the browser first; its widgets'
 # values are in session state before the script runs, so nothing above needs it to have run.
 sidebar_ui(pack, pack_key, source, upload_error)
+if pack is not None:
+    save_profile(pack)
 sync_url()

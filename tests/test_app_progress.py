@@ -1,0 +1,83 @@
+"""The app remembers: marks, targets and the quiz's review list go to the same progress store as the
+command's, and come back in a new session; the Today tab; a profile behind an authenticating proxy."""
+from __future__ import annotations
+
+import pytest
+from kgtest import ROOT, write_small_pack
+from streamlit.testing.v1 import AppTest
+
+from kg.store import Store
+
+APP = str(ROOT / "app.py")
+
+
+@pytest.fixture()
+def small_dir(tmp_path, monkeypatch):
+    folder = write_small_pack(tmp_path / "small")
+    monkeypatch.setenv("KG_GRAPH", str(folder))
+    return folder
+
+
+@pytest.fixture()
+def db(tmp_path, monkeypatch):
+    path = tmp_path / "progress.db"
+    monkeypatch.setenv("KG_DB", f"sqlite:///{path}")
+    return path
+
+
+def app(**params) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def ok(at: AppTest) -> AppTest:
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_i_know_this_skip_and_add_to_plan_are_saved_and_come_back(small_dir, db):
+    at = ok(app(focus="relu"))
+    assert at.session_state.profile == "default"
+    next(b for b in at.button if b.key == "focus-know").click()
+    at = ok(at.run())
+    next(b for b in at.button if b.key == "focus-target").click()
+    at = ok(at.run())
+    store = Store(str(db))
+    assert store.states("default")["relu"][0] == "known"
+    assert store.targets("default") == ["relu"]
+    again = ok(app(focus="attention"))  # a new session: progress comes from the store
+    assert "relu" in again.session_state.known and again.session_state.targets == ["relu"]
+    next(b for b in again.button if b.key == "focus-skip").click()
+    again = ok(again.run())
+    assert Store(str(db)).states("default")["attention"][0] == "skipped"
+
+
+def test_the_quiz_review_list_persists(small_dir, db):
+    Store(str(db)).save_review_items("default", add=[{"id": "question:relu:1", "kind": "recall", "prompt": "Why ReLU?",
+                                                      "concept": "relu"}])
+    at = ok(app(tab="quiz"))
+    assert [item["id"] for item in at.session_state.quiz_review] == ["question:relu:1"]
+    next(b for b in at.button if b.key == "quiz-clear").click()
+    at = ok(at.run())
+    assert Store(str(db)).review_items("default") == []
+
+
+def test_profiles_are_separate_and_the_today_tab_shows_progress(small_dir, db):
+    Store(str(db)).mark("ada", ["relu"], "known")
+    Store(str(db)).add_targets("ada", ["attention"])
+    at = ok(app(tab="today"))
+    assert at.session_state.known == []
+    at.sidebar.selectbox(key="w_profile").select("ada")
+    at = ok(at.run())
+    assert at.session_state.profile == "ada" and at.session_state.known == ["relu"]
+    body = "\n".join(m.value for m in at.markdown) + "\n".join(p.proto.text for p in at.get("progress"))
+    assert "Next new concepts" in body and "Overall" in body
+
+
+def test_behind_a_proxy_the_signed_in_user_is_the_profile(small_dir, db, monkeypatch):
+    monkeypatch.setenv("KG_USER_HEADER", "X-Kg-User")
+    at = ok(app())
+    assert any("signed-in user" in e.value for e in at.error)  # no header: nobody's progress is shown
+    assert at.session_state.get("profile") is None
