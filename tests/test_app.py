@@ -195,7 +195,7 @@ def test_language_switch_changes_the_whole_interface(small_dir):
     at.radio(key="w_lang").set_value("zh").run()
     ok(at)
     assert at.title[0].value == "kg · 深度学习概念图谱"
-    assert [t.label for t in at.tabs] == ["探索", "学习计划", "关联", "对比", "测验", "检查"]
+    assert [t.label for t in at.tabs] == ["探索", "学习计划", "今日", "关联", "对比", "测验", "检查"]
     assert at.query_params["lang"] == "zh"
     data = graph_payload(at)
     assert {n["label"] for n in data["nodes"]} >= {"线性整流函数", "梯度消失"}
@@ -225,9 +225,10 @@ def test_known_concepts_download_and_upload_as_json(small_dir):
     download = next(d for d in at.get("download_button") if "known" in d.proto.label.lower())
     assert download is not None
     at = ok(make_app(tab="plan").run())
+    assert at.session_state.known == ["calculus", "relu"]  # a new session: the profile remembers them
     at.file_uploader(key="known_file").set_value(("k.json", b"{not json", "application/json"))
     ok(at.run())
-    assert at.session_state.known == [] and at.error
+    assert at.session_state.known == ["calculus", "relu"] and at.error  # a bad file changes nothing
 
 
 def test_bad_uploaded_pack_shows_its_problems(small_dir):
@@ -468,7 +469,7 @@ def test_quiz_seed_topic_and_language(shipped):
     for radio, question in zip(radios, expected):
         if question.kind == "choice":
             assert radio.options == [md(o) for o in question.options]
-    assert at.tabs[4].label == "测验"
+    assert at.tabs[5].label == "测验"
     ok(at.selectbox(key="w_quiz_topic__zh").set_value("").run())
     assert at.session_state.quiz_topic == "" and len(quiz_radios(at)) == 10
 
