@@ -64,6 +64,8 @@ def regenerate_console_blocks(text: str) -> str:
                 index += 1
                 while index < len(lines) and not lines[index].startswith("$ ") and lines[index].strip() != "```":
                     index += 1
+                if index < len(lines) and lines[index].startswith("$ "):
+                    out.append("")  # a blank line between one command's output and the next command
             else:
                 out.append(current)
                 index += 1
