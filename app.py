@@ -31,7 +31,7 @@ from kg.quiz import grade, make_quiz, merge_review, score
 from kg.queries import connect, fringe, group_relations, related, study_order
 from kg.schema import DEFAULT_MINUTES, EDGE_TYPES, ID_PATTERN, KINDS, section_key
 from kg.search import picker_label, resolve_entry, search
-from kg import layout, render
+from kg import d2l, layout, render
 from kg.markup import markdown_literal
 from kg.app_text import LANGS, PROBLEMS_ZH, WORDS, text as word
 from kg.text import edge_reason as why, edge_sentence as sentence, edge_type_name, field_text, kind_name, names, other_text
@@ -816,6 +816,16 @@ def details_ui(pack, focus: str) -> None:
             authors = ", ".join(md(a) for a in (ref.get("authors") or []))
             year = f" ({md(ref.get('year'))})" if ref.get("year") else ""
             lines.append(f"- {text}{' — ' + authors if authors else ''}{year}")
+        st.markdown("\n".join(lines))
+    reading = d2l.concept_links(data)
+    if reading:
+        # the edition in the interface language first; both when the book has the page in both
+        st.markdown(f"**{w('reading')}**")
+        editions = ("zh", "en") if lang == "zh" else ("en", "zh")
+        lines = []
+        for entry in reading:
+            links = [f"[{md(entry['title_' + e])}]({entry[e]}) ({w('edition_' + e)})" for e in editions if e in entry]
+            lines.append("- " + " · ".join(links))
         st.markdown("\n".join(lines))
 
 

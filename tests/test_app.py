@@ -91,6 +91,19 @@ def test_opens_on_the_shipped_graph_and_every_tab_runs(monkeypatch):
     assert graph_payload(at)["focus"] == at.session_state.focus
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_details_link_the_dive_into_deep_learning_pages_in_both_editions(monkeypatch, lang):
+    monkeypatch.delenv("KG_GRAPH", raising=False)
+    at = ok(make_app(focus="resnet", lang=lang).run())
+    page = "chapter_convolutional-modern/resnet.html"
+    assert page in load_pack().graph.nodes["resnet"]["d2l"]
+    shown = texts(at)
+    english, chinese = f"(https://d2l.ai/{page})", f"(https://zh.d2l.ai/{page})"
+    assert english in shown and chinese in shown
+    first, second = (chinese, english) if lang == "zh" else (english, chinese)
+    assert shown.index(first) < shown.index(second), "the interface language's edition comes first"
+
+
 @pytest.mark.parametrize("tab", ["explore", "plan", "connect", "compare", "quiz", "checks"])
 def test_every_tab_on_a_small_pack(small_dir, tab):
     at = ok(make_app(tab=tab, focus="relu", plan="attention").run())
