@@ -354,7 +354,9 @@ def cmd_export(args) -> int:
     nodes = select_nodes(pack, focus=args.focus, depth=args.depth or 1, plan=plan, known=known)
     # --lang and --nodes must be used by the format (export() refuses them otherwise); the selection
     # (--focus, --plan, --known) is always honoured above, and passed on to the formats that show it.
-    options = {name: value for name, value in (("lang", args.lang), ("nodes_table", args.nodes or None)) if value is not None}
+    given = (("lang", args.lang), ("nodes_table", args.nodes or None), ("anki_reverse", args.reverse_cards or None),
+             ("anki_zh_names", args.zh_name_cards or None))
+    options = {name: value for name, value in given if value is not None}
     shown = {"plan": plan or None, "known": known or None, "focus": args.focus}
     options.update({name: value for name, value in shown.items() if value is not None and name in format_options(args.format)})
     output = export(pack, args.format, nodes, **options)
@@ -860,6 +862,10 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--plan", action="append", metavar="TARGET", help="only the study plan for these targets")
     export.add_argument("--known", action="append", metavar="A,B", help="known concepts, with --plan")
     export.add_argument("--nodes", action="store_true", help="csv: the concept table instead of the edge list")
+    export.add_argument("--reverse-cards", action="store_true",
+                        help="anki: also a reverse note per concept (its summary asks for its name)")
+    export.add_argument("--zh-name-cards", action="store_true",
+                        help="anki: also a note per concept from its Chinese name to its English one")
 
     quiz = add("quiz", cmd_quiz, "Quiz yourself: questions from the graph's edges and interview questions, scored.")
     quiz.add_argument("--topic", metavar="X", help="a concept (its study plan and neighbours), a section like 7 or 7.4, a kind or a tag")

@@ -87,6 +87,8 @@ EFFECTS: dict[tuple[str, str], tuple[list[str], list[str]]] = {
     ("export", "--plan"): (["export", "--format", "json", "--graph", MINI], ["--plan", "relu"]),
     ("export", "--known"): (["export", "--format", "json", "--graph", MINI, "--plan", "relu"], ["--known", "chain-rule"]),
     ("export", "--nodes"): (["export", "--format", "csv", "--graph", MINI], ["--nodes"]),
+    ("export", "--reverse-cards"): (["export", "--format", "anki", "--graph", MINI, "-o", "{tmp}/deck.apkg"], ["--reverse-cards"]),
+    ("export", "--zh-name-cards"): (["export", "--format", "anki", "--graph", MINI, "-o", "{tmp}/deck.apkg"], ["--zh-name-cards"]),
     ("quiz", "--graph"): (["quiz", "--answers", "", "--flashcards"], ["--graph", "{quiz}"]),
     ("quiz", "--no-cache"): (["quiz", "--graph", "{quiz}", "--answers", ""], ["--no-cache"]),
     ("quiz", "--json"): (["quiz", "--graph", "{quiz}", "--answers", ""], ["--json"]),
@@ -199,6 +201,10 @@ def outcome(argv: list[str], tmp_path: Path, capsys, monkeypatch, fixtures: dict
     err = err.replace(str(run_dir), "{tmp}")
     files = sorted(str(path.relative_to(run_dir)) for path in run_dir.rglob("*") if path.is_file())
     contents = {name: (run_dir / name).read_bytes() for name in files if not name.startswith("cache")}
+    for name in [n for n in contents if n.endswith(".apkg")]:  # a deck's bytes hold its time: compare its notes
+        unpacked = run_dir / f"{name}.unpacked"
+        unpacked.mkdir()
+        contents[name] = sorted(json.dumps(note, sort_keys=True) for note in _anki_notes(run_dir / name, unpacked))
     return code, out, err, files, contents
 
 
@@ -270,9 +276,11 @@ def _anki_notes(path: Path, tmp_path: Path) -> list[dict]:
     db = sqlite3.connect(tmp_path / "collection.anki2")
     models = json.loads(db.execute("SELECT models FROM col").fetchone()[0])
     notes = []
-    for mid, fields in db.execute("SELECT mid, flds FROM notes"):
+    for mid, fields, tags in db.execute("SELECT mid, flds, tags FROM notes"):
         note = dict(zip(FIELDS, fields.split("\x1f")))
         note["front"] = models[str(mid)]["tmpls"][0]["qfmt"]
+        note["model"] = models[str(mid)]["name"]
+        note["tags"] = tags.split()
         notes.append(note)
     db.close()
     return notes
@@ -293,6 +301,25 @@ def test_anki_deck_in_chinese_puts_chinese_first(tmp_path, capsys):
     assert en["Kind"] == "activation" and zh["Kind"] == "激活函数"
     assert en["Relations"].startswith("<ul><li><b>solves</b> Vanishing Gradient (梯度消失)")
     assert zh["Relations"].startswith("<ul><li><b>解决</b> 梯度消失 (Vanishing Gradient)")
+
+
+def test_anki_options_add_their_notes_and_nothing_else(tmp_path, capsys):
+    def notes(*extra):
+        target = tmp_path / f"deck{len(list(tmp_path.iterdir()))}.apkg"
+        assert main(["export", "--format", "anki", "--graph", MINI, "-o", str(target), *extra]) == 0
+        folder = tmp_path / f"{target.stem}-unpacked"
+        folder.mkdir()
+        return _anki_notes(target, folder)
+
+    plain, reverse, zh_names = notes(), notes("--reverse-cards"), notes("--zh-name-cards")
+    concepts = load_pack(MINI).graph
+    with_summary = sum(1 for n in concepts if concepts.nodes[n].get("summary"))
+    with_zh = sum(1 for n in concepts if concepts.nodes[n].get("name_zh") not in (None, "", concepts.nodes[n].get("name")))
+    assert len(reverse) == len(plain) + with_summary and with_summary > 0
+    assert len(zh_names) == len(plain) + with_zh and with_zh > 0
+    assert {n["model"] for n in reverse} - {n["model"] for n in plain} == {"kg concept reverse (summary to name)"}
+    assert main(["export", "--format", "csv", "--graph", MINI, "--reverse-cards"]) == 2  # not an option of csv
+    capsys.readouterr()
 
 
 def cli_imports(source: str) -> list[int]:

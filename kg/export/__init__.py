@@ -57,7 +57,9 @@ EXPORTERS: Mapping[str, tuple] = _Exporters()
 
 #: The options an exporter may take besides ``pack`` and ``nodes``, with what they mean.
 OPTIONS = {"lang": "language shown first", "plan": "the study plan's targets", "known": "known concepts (with plan)",
-           "focus": "the concept the view centres on", "nodes_table": "the concept table instead of the edge list"}
+           "focus": "the concept the view centres on", "nodes_table": "the concept table instead of the edge list",
+           "anki_reverse": "a reverse note per concept (summary to name)",
+           "anki_zh_names": "a Chinese-to-English name note per concept"}
 
 
 def format_options(name: str) -> set[str]:
