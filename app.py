@@ -15,6 +15,7 @@ import functools
 import hashlib
 import json
 import os
+import random
 import re
 import sys
 import tempfile
@@ -34,9 +35,10 @@ from kg.search import picker_label, resolve_entry, search
 from kg import d2l, layout, render
 from kg.markup import markdown_literal
 from kg.app_text import LANGS, PROBLEMS_ZH, WORDS, text as word
-from kg.text import edge_reason as why, edge_sentence as sentence, edge_type_name, field_text, kind_name, names, other_text
+from kg.text import edge_reason as why, edge_sentence as sentence, edge_type_name, field_text, kind_name, names, other_text, languages_from
 from kg.text import label as name_in
-from kg.learner import known_ids, open_store, profile_name, progress, target_ids, today
+from kg.learner import (PlacementRun, known_ids, open_store, profile_name, progress, question_for, save_placement,
+                        target_ids, today)
 from kg.store import check_profile, default_url
 
 st.set_page_config(page_title="kg · deep-learning concepts", page_icon="🧭", layout="wide")
@@ -644,6 +646,101 @@ def focus_actions_ui(row, focus: str) -> None:
     row.button(w("add_to_plan"), key="focus-target", on_click=add_target, args=(focus,), disabled=focus in state.targets)
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def base_placement(_pack, pack_key: str, target: str):
+    """Placement over the target's plan before any answer (kg.diagnose): sampled once, copied per rerun."""
+    from kg.diagnose import Placement
+
+    return Placement.for_target(_pack, target)
+
+
+def start_placement() -> None:
+    # the picker's value now, not when the button was drawn
+    target = st.session_state.get("_place_choices", {}).get(st.session_state.get("w_place_target"))
+    if target:
+        st.session_state.placement = {"target": target, "answers": [], "stopped": False}
+
+
+def answer_placement(concept: str, correct: bool) -> None:
+    st.session_state.placement["answers"].append([concept, bool(correct)])
+
+
+def answer_placement_choice(concept: str, key: str, right: int) -> None:
+    answer_placement(concept, st.session_state.get(key) == right)
+
+
+def stop_placement() -> None:
+    st.session_state.placement["stopped"] = True
+
+
+def cancel_placement() -> None:
+    st.session_state.placement = None
+
+
+def confirm_placement(run: PlacementRun) -> None:
+    """The learner confirmed the estimate: answers and known concepts go to the store, as kg diagnose --save does."""
+    try:
+        save_placement(progress_store(), st.session_state.profile, run)
+    except KgError as err:
+        st.session_state._profile_error = str(err)
+        return
+    add_known(run.estimate)
+    st.session_state.placement = None
+
+
+def place_me_ui(pack, pack_key: str) -> None:
+    """"Place me": adaptive questions over a target's plan (kg diagnose), then an estimate to confirm before saving."""
+    state = st.session_state
+    run = state.get("placement")
+    st.markdown(f"**{w('place_title')}**")
+    if run is None or run["target"] not in pack.graph:
+        st.caption(w("place_help"))
+        # the picker's options are the names themselves (a value that is not its label trips AppTest's reruns)
+        choices: dict[str, str] = {}
+        for node in concept_ids(pack, pack_key):
+            shown = label(pack, node)
+            choices[shown if shown not in choices else f"{shown} [{node}]"] = node
+        state._place_choices = choices
+        ids = list(choices.values())
+        first = next((ids.index(t) for t in state.targets if t in pack.graph), 0)  # a target of the plan by default
+        row = st.container(horizontal=True, vertical_alignment="bottom")
+        row.selectbox(w("place_target"), list(choices), index=first, key="w_place_target")
+        row.button(w("place_start"), key="place-start", on_click=start_placement)
+        return
+    placement = base_placement(pack, pack_key, run["target"]).fresh()
+    for concept, correct in run["answers"]:
+        placement.answer(concept, correct)
+    asked = len(run["answers"])
+    concept = None if run["stopped"] else placement.next_concept()
+    st.caption(w("place_progress", target=md(label(pack, run["target"])), asked=asked, total=len(placement.plan)))
+    if concept is None:
+        estimate = sorted(placement.estimate(), key=pack.order_key)
+        result = PlacementRun(run["target"], estimate, [tuple(a) for a in run["answers"]], list(placement.plan))
+        st.markdown(w("place_estimate", known=len(estimate), total=len(placement.plan)))
+        if estimate:
+            st.markdown("\n".join(f"- {md(label(pack, node))}" for node in estimate))
+        row = st.container(horizontal=True)
+        row.button(w("place_save"), key="place-save", type="primary", on_click=confirm_placement, args=(result,))
+        row.button(w("place_cancel"), key="place-cancel", on_click=cancel_placement)
+        return
+    question = question_for(pack, concept, random.Random(asked * 7919 + 17), state.lang)
+    st.markdown(md(question.prompt))
+    if question.kind == "choice":
+        key = f"place-choice-{asked}"
+        st.radio(w("place_choose"), range(len(question.options)), format_func=lambda i: question.options[i],
+                 index=None, key=key, label_visibility="collapsed")
+        row = st.container(horizontal=True)
+        row.button(w("place_answer"), key=f"place-answer-{asked}", on_click=answer_placement_choice,
+                   args=(concept, key, question.answer), disabled=state.get(key) is None)
+    else:
+        with st.expander(w("place_show_answer")):
+            st.markdown(md(question.answer_text))
+        row = st.container(horizontal=True)
+        row.button(w("place_knew"), key=f"place-knew-{asked}", on_click=answer_placement, args=(concept, True))
+        row.button(w("place_did_not"), key=f"place-not-{asked}", on_click=answer_placement, args=(concept, False))
+    row.button(w("place_stop"), key=f"place-stop-{asked}", on_click=stop_placement)
+
+
 def today_ui(pack, pack_key: str) -> None:
     """Today: progress bars per section, the due reviews and the next new concepts (kg today)."""
     state = st.session_state
@@ -657,6 +754,8 @@ def today_ui(pack, pack_key: str) -> None:
         return
     left, right = st.columns([3, 2], gap="medium")
     with left:
+        place_me_ui(pack, pack_key)
+        st.divider()
         st.number_input(w("today_minutes"), 5, 240, step=5, key="today_minutes")
         st.markdown(f"**{w('today_reviews_title', n=len(plan.reviews) + len(plan.checks))}**")
         if not (plan.reviews or plan.checks):
@@ -821,7 +920,7 @@ def details_ui(pack, focus: str) -> None:
     if reading:
         # the edition in the interface language first; both when the book has the page in both
         st.markdown(f"**{w('reading')}**")
-        editions = ("zh", "en") if lang == "zh" else ("en", "zh")
+        editions = languages_from(lang)
         lines = []
         for entry in reading:
             links = [f"[{md(entry['title_' + e])}]({entry[e]}) ({w('edition_' + e)})" for e in editions if e in entry]

@@ -81,3 +81,54 @@ def test_behind_a_proxy_the_signed_in_user_is_the_profile(small_dir, db, monkeyp
     at = ok(app())
     assert any("signed-in user" in e.value for e in at.error)  # no header: nobody's progress is shown
     assert at.session_state.get("profile") is None
+
+
+def test_place_me_asks_adaptively_and_saves_only_a_confirmed_estimate(db, monkeypatch):
+    """Place me, every answer right: at most 15 questions, and the estimate is saved only on confirmation."""
+    import random
+
+    from kg import load_pack
+    from kg.learner import question_for
+
+    monkeypatch.delenv("KG_GRAPH", raising=False)
+    pack = load_pack()
+    at = ok(app(tab="today"))
+    picker = at.selectbox(key="w_place_target")
+    picker.select_index(picker.options.index("Adam"))  # options are shown by name
+    next(b for b in at.button if b.key == "place-start").click()
+    at = ok(at.run())
+    assert at.session_state.placement["target"] == "adam"
+    asked = 0
+    while not any(b.key == "place-save" for b in at.button):
+        choice = [r for r in at.radio if r.key and r.key.startswith("place-choice-")]
+        if choice:  # answer right: the option the posed question marks correct
+            posed = question_for(pack, _next_concept(at), random.Random(asked * 7919 + 17), "en")
+            choice[0].set_value(choice[0].options[posed.answer])
+            at = ok(at.run())
+            next(b for b in at.button if b.key.startswith("place-answer-")).click()
+        else:
+            next(b for b in at.button if b.key.startswith("place-knew-")).click()
+        at = ok(at.run())
+        asked += 1
+        assert asked <= 15, "placement asks at most 15 questions"
+    answers = at.session_state.placement["answers"]
+    assert len(answers) == asked and all(correct for _, correct in answers)
+    assert len({concept for concept, _ in answers}) == asked, "no concept is asked twice"
+    assert Store(str(db)).states("default") == {}, "nothing is saved before the learner confirms"
+    next(b for b in at.button if b.key == "place-save").click()
+    at = ok(at.run())
+    states = Store(str(db)).states("default")
+    assert states["adam"][0] == "known" and states["sgd"][0] == "known"
+    assert at.session_state.placement is None and "sgd" in at.session_state.known
+
+
+def _next_concept(at: AppTest) -> str:
+    """The concept Place me is asking about now, computed as the app computes it."""
+    from kg import load_pack
+    from kg.diagnose import Placement
+
+    run = at.session_state.placement
+    placement = Placement.for_target(load_pack(), run["target"])
+    for concept, correct in run["answers"]:
+        placement.answer(concept, correct)
+    return placement.next_concept()
