@@ -10,7 +10,6 @@ as HTML — and the graph is drawn by ``kg.render``'s Custom Component v2 with p
 """
 from __future__ import annotations
 
-import argparse
 import functools
 import hashlib
 import json
@@ -26,7 +25,7 @@ import streamlit as st
 from kg import load_pack
 from kg.errors import KgError, UnknownConcept
 from kg.export import EXPORTERS, FORMATS, select_nodes
-from kg.pack import Limits, default_pack_path, find_pack_files
+from kg.pack import default_pack_path, pack_path_from_args
 from kg.problems import count_by_severity
 from kg.quiz import grade, make_quiz, merge_review, score
 from kg.queries import connect, fringe, group_relations, related, study_order
@@ -91,35 +90,21 @@ def section_label(pack, section: str | None) -> str:
 
 # --------------------------------------------------------------------------- loading (cached)
 
-def pack_path_from_args(argv: list[str], environ=os.environ) -> str | None:
-    """``--graph PATH`` after ``streamlit run app.py --``, else ``$KG_GRAPH``, else None (shipped graph)."""
-    parser = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
-    parser.add_argument("--graph")
-    known, _ = parser.parse_known_args(argv)
-    return known.graph or environ.get("KG_GRAPH") or None
-
-
 def pack_fingerprint(path: str) -> str:
-    """Changes when a file of the pack is added, removed or edited, so the cache reloads it."""
-    files, _ = find_pack_files(Path(path), Limits())
-    digest = hashlib.sha256(str(Path(path).resolve()).encode())
-    for file in files:
-        try:
-            info = file.stat()
-            digest.update(f"{file}|{info.st_size}|{info.st_mtime_ns}".encode())
-        except OSError:
-            digest.update(f"{file}|gone".encode())
-    return digest.hexdigest()
+    """Changes when a file of the pack is added, removed or edited, so the cache reloads it (kg.cache's
+    fingerprint, the one the command's disk cache uses; a pack that cannot be listed cleanly has none)."""
+    from kg.cache import fingerprint
+
+    digest = fingerprint(Path(path))
+    return f"{Path(path).resolve()}:{digest.hex() if digest is not None else 'unlisted'}"
 
 
 def _safe_load(path: Path, shown: str, shown_as: str | None = None):
     """A pack, or None and an error message: a pack that cannot load never crashes the app."""
     try:
         return load_pack(path, shown_as=shown_as), ""
-    except (KgError, OSError, RecursionError, MemoryError, ValueError) as err:
+    except (KgError, OSError, RecursionError, MemoryError) as err:
         return None, f"{shown}: {err}"
-    except Exception as err:  # a bug in the loader must not take the app down either
-        return None, f"{shown}: {type(err).__name__}: {err}"
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -851,7 +836,7 @@ def export_ui(pack, pack_key: str) -> None:
             return
         try:
             nodes = export_nodes(pack, pack_key, scope, state.focus, state.depth, tuple(state.targets), tuple(state.known))
-        except Exception as err:  # a cycle in a broken pack has no study order
+        except KgError as err:  # a cycle in a broken pack has no study order
             st.error(w("query_error", error=md(err)))
             return
         about = w("export_about_focus", depth=state.depth) if scope == "focus" else ""
@@ -1088,7 +1073,7 @@ def plan_ui(pack, pack_key: str) -> None:
         try:
             steps, total, drawing = plan_data(pack, pack_key, tuple(targets), tuple(st.session_state.known),
                                               st.session_state.lang, st.session_state.physics)
-        except Exception:  # a cycle in a broken pack has no study order: the Checks tab says where
+        except KgError:  # a cycle in a broken pack has no study order: the Checks tab says where
             st.error(w("plan_broken"))
             st.button(w("open_checks"), key="plan-checks", on_click=open_checks)
     if steps == []:
@@ -1115,7 +1100,7 @@ def plan_ui(pack, pack_key: str) -> None:
         st.caption(w("next_help"))
         try:
             nxt = next_concepts(pack, pack_key, st.session_state.known, [s[0] for s in steps or []])[:15]
-        except Exception:
+        except KgError:
             st.error(w("plan_broken"))
             nxt = []
         for node in nxt:
@@ -1315,7 +1300,7 @@ def quiz_ui(pack, pack_key: str) -> None:
     topic, count, seed = state.quiz_topic, int(state.quiz_count), int(state.quiz_seed)
     try:
         questions = quiz_data(pack, pack_key, topic, count, seed, state.lang, retry)
-    except Exception as err:  # e.g. a cycle in a broken pack: no study order for the topic
+    except KgError as err:  # e.g. a cycle in a broken pack: no study order for the topic
         st.error(w("query_error", error=md(err)))
         questions = []
     token = hashlib.sha256(repr((pack_key, topic, count, seed, state.lang, retry)).encode()).hexdigest()[:12]

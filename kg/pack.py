@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Mapping
 
 import networkx as nx
 
@@ -437,3 +437,19 @@ def _assemble(root, files, header, concepts, problems, expectations=(), budget=N
     graph.add_edges_from(edges)
     contrast_where = _add_contrasts(graph, defined, problems)
     return Pack(Path(root), graph, problems, list(files), header, where, edge_where, list(expectations), contrast_where), budget, read_problems
+
+
+def pack_path_from_args(argv: list[str], environ: Mapping[str, str] = os.environ) -> str | None:
+    """The app's pack: ``--graph PATH`` after ``streamlit run app.py --``, else ``$KG_GRAPH``, else None (shipped graph).
+
+    >>> pack_path_from_args(["--graph", "a"], {"KG_GRAPH": "b"}), pack_path_from_args([], {"KG_GRAPH": "b"})
+    ('a', 'b')
+    >>> pack_path_from_args(["-q", "tests"], {}) is None
+    True
+    """
+    import argparse
+
+    parser = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
+    parser.add_argument("--graph")
+    known, _ = parser.parse_known_args(argv)
+    return known.graph or environ.get("KG_GRAPH") or None

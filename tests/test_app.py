@@ -12,6 +12,7 @@ import pytest
 from kgtest import HOSTILE, ROOT, SMALL, hostile_yaml, write_small_pack
 from streamlit.testing.v1 import AppTest
 
+from kg.markup import markdown_literal as md  # what the app shows for pack text
 from kg import load_pack, synth
 from kg.export import EXPORTERS, select_nodes
 from kg.export.markdown import to_markdown
@@ -68,11 +69,6 @@ def graph_payload(at: AppTest, index: int = 0) -> dict:
 def ok(at: AppTest) -> AppTest:
     assert not at.exception, [e.value for e in at.exception]
     return at
-
-
-def md(text) -> str:
-    """What the app shows for pack text: every Markdown/HTML character backslash-escaped (app.md)."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'])", r"\\\1", " ".join(str(text or "").split()))
 
 
 def texts(at: AppTest) -> str:
@@ -314,21 +310,12 @@ def test_a_pack_that_cannot_be_found_shows_a_problem(tmp_path, monkeypatch):
     assert at.warning
 
 
-def test_command_line_argument_wins_over_environment(monkeypatch):
-    import importlib.util
+def test_command_line_argument_wins_over_environment():
+    from kg.pack import pack_path_from_args  # the function app.py calls with sys.argv and os.environ
 
-    spec = importlib.util.spec_from_file_location("kg_app_args", APP)
-    source = Path(APP).read_text()
-    # Only the argument parser is exercised here (importing app.py would start the page).
-    namespace: dict = {}
-    start = source.index("def pack_path_from_args")
-    end = source.index("\ndef ", start + 10)
-    exec("import argparse, os\n" + source[start:end], namespace)
-    parse = namespace["pack_path_from_args"]
-    assert parse(["--graph", "a"], {"KG_GRAPH": "b"}) == "a"
-    assert parse([], {"KG_GRAPH": "b"}) == "b"
-    assert parse(["-q", "tests"], {}) is None
-    assert spec is not None
+    assert pack_path_from_args(["--graph", "a"], {"KG_GRAPH": "b"}) == "a"
+    assert pack_path_from_args([], {"KG_GRAPH": "b"}) == "b"
+    assert pack_path_from_args(["-q", "tests"], {}) is None
 
 
 def test_ten_thousand_concepts_open_with_the_drawing_capped(tmp_path, monkeypatch):
