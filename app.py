@@ -57,7 +57,6 @@ OVERVIEW_MAX = 5000
 EXPORT_SCOPES = ("focus", "plan", "pack")
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'])")
 _SAFE_URL = re.compile(r"^https?://[^\s<>()\[\]\"'`\\]+$")
 
 
