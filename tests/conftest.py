@@ -42,3 +42,13 @@ def private_home(tmp_path_factory, monkeypatch) -> Path:
 def shipped_pack():
     """The shipped graph, loaded once. Read it, never change it: every module shares this object."""
     return kg.load_pack()
+
+
+@pytest.fixture()
+def small_dir(tmp_path, monkeypatch):
+    """The small hand-checked pack written to a folder, and the app pointed at it (``KG_GRAPH``)."""
+    from kgtest import write_small_pack
+
+    folder = write_small_pack(tmp_path / "small")
+    monkeypatch.setenv("KG_GRAPH", str(folder))
+    return folder

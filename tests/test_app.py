@@ -9,7 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from kgtest import HOSTILE, ROOT, SMALL, hostile_yaml, write_small_pack
+from kgtest import HOSTILE, ROOT, SMALL, hostile_yaml
 from streamlit.testing.v1 import AppTest
 
 from kg.markup import markdown_literal as md  # what the app shows for pack text
@@ -20,13 +20,6 @@ from kg.queries import study_order
 from kg.quiz import load_review, make_quiz
 
 APP = str(ROOT / "app.py")
-
-
-@pytest.fixture()
-def small_dir(tmp_path, monkeypatch):
-    folder = write_small_pack(tmp_path / "small")
-    monkeypatch.setenv("KG_GRAPH", str(folder))
-    return folder
 
 
 def make_app(**params) -> AppTest:

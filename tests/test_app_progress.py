@@ -3,19 +3,12 @@ command's, and come back in a new session; the Today tab; a profile behind an au
 from __future__ import annotations
 
 import pytest
-from kgtest import ROOT, write_small_pack
+from kgtest import ROOT
 from streamlit.testing.v1 import AppTest
 
 from kg.store import Store
 
 APP = str(ROOT / "app.py")
-
-
-@pytest.fixture()
-def small_dir(tmp_path, monkeypatch):
-    folder = write_small_pack(tmp_path / "small")
-    monkeypatch.setenv("KG_GRAPH", str(folder))
-    return folder
 
 
 @pytest.fixture()
