@@ -79,6 +79,9 @@ def test_back_and_forward_walk_the_trail_of_focus_changes(browser, app_url, pack
     page.wait_for_function(f"() => location.search.includes('focus={second}')", timeout=20_000)
     page.go_back()
     page.wait_for_function(f"() => JSON.stringify(({FOCUS})()) === JSON.stringify([{first!r}])", timeout=20_000)
+    # the graph's focus changes first; the details heading follows when the rerun finishes
+    page.wait_for_function("(name) => [...document.querySelectorAll('[data-testid=\"stHeadingWithActionElements\"] h3')]"
+                           ".some((h) => h.innerText.trim() === name)", arg=pack.graph.nodes[first]["name"], timeout=20_000)
     assert heading(page) == pack.graph.nodes[first]["name"]
     page.go_back()
     page.wait_for_function(f"() => JSON.stringify(({FOCUS})()) === JSON.stringify(['relu'])", timeout=20_000)
