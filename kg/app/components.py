@@ -1,0 +1,41 @@
+"""The page's two Custom Components (v2, in the page, no iframe): the graph view and the cookie writer."""
+from __future__ import annotations
+
+import streamlit as st
+
+from kg import render
+from kg.schema import ID_PATTERN
+
+
+@st.cache_resource(show_spinner=False)
+def prefs_component():
+    """Writes this browser's remembered choices (language, orientation seen) as cookies the next visit reads."""
+    js = r"""
+export default function (component) {
+  const cookies = (component.data && component.data.cookies) || {};
+  for (const [name, value] of Object.entries(cookies)) {
+    if (!/^kg_[a-z_]{1,20}$/.test(name) || !/^[a-z0-9]{1,8}$/.test(String(value))) continue;
+    document.cookie = name + "=" + String(value) + "; path=/; max-age=31536000; SameSite=Lax";
+  }
+}
+"""
+    return st.components.v2.component("kg_prefs", html="", js=js)
+
+
+@st.cache_resource(show_spinner=False)
+def graph_component():
+    """The vis-network view as a Custom Component v2 (in the page, no iframe); clicks come back as a trigger."""
+    return st.components.v2.component("kg_graph", html=render.COMPONENT_HTML, css=render.DRAW_CSS,
+                                      js=render.component_js())
+
+
+def on_graph_click(key: str) -> None:
+    value = (st.session_state.get(key) or {}).get("clicked")
+    if isinstance(value, str) and ID_PATTERN.match(value):
+        st.session_state.focus = value  # reconcile() checks it is in the pack
+
+
+def draw(pack_key: str, name: str, data: dict) -> None:
+    """Mount the graph component; a click on a node refocuses (callback, no page reload)."""
+    key = f"graph_{name}"
+    graph_component()(key=key, data=data, on_clicked_change=lambda: on_graph_click(key), height="content")

@@ -1,0 +1,42 @@
+"""The page around the tabs: its style, the first-open orientation and the tabs themselves."""
+from __future__ import annotations
+
+import json
+
+import streamlit as st
+
+from kg.app.state import TABS, dismiss_orientation, w
+
+
+def page_css() -> str:
+    """The page's own style: Streamlit's uploader words ("Upload", "10MB per file") cannot be translated, so they
+    are hidden and the button says ours; long widget labels wrap instead of being cut ("Physics (slo…")."""
+    word = json.dumps(w("upload_button"), ensure_ascii=False)  # our own word: a JSON string is a valid CSS string
+    return ("<style>"
+            '[data-testid="stFileUploaderDropzoneInstructions"] { display: none; }'
+            '[data-testid="stFileUploaderDropzone"] button > * { display: none; }'
+            f'[data-testid="stFileUploaderDropzone"] button::after {{ content: {word}; font-size: 14px; }}'
+            '[data-testid="stWidgetLabel"] p { white-space: normal; overflow: visible; text-overflow: clip; }'
+            "</style>")
+
+
+def tabs_ui() -> list:
+    """The tabs; only the open one is computed. The open tab is part of the URL."""
+    labels = [w(f"tab_{t}") for t in TABS]
+    key = f"w_tab__{st.session_state.lang}"
+    st.session_state[key] = labels[TABS.index(st.session_state.tab)]
+
+    def changed():
+        st.session_state.tab = TABS[labels.index(st.session_state[key])]
+
+    return st.tabs(labels, key=key, on_change=changed)
+
+
+def orientation_ui() -> None:
+    """The first-open orientation: what the map is and how to start; dismissed once, remembered by the browser."""
+    if st.session_state.oriented:
+        return
+    with st.container(border=True, key="orientation"):
+        st.markdown(w("orient_title"))
+        st.markdown(w("orient_body"))
+        st.button(w("orient_ok"), key="orient-ok", on_click=dismiss_orientation, type="primary")
