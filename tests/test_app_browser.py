@@ -134,6 +134,62 @@ def test_a_chinese_browser_opens_in_chinese_and_the_switch_is_remembered(browser
     page.context.close()
 
 
+def test_choices_survive_a_language_switch_and_a_tab_that_hides_them(browser, app_url):
+    """The widgets are bound to session state by key alone: labels in another language, and a tab that does not
+    draw them, keep what the learner chose (depth, physics, the search, what to export)."""
+    page, watch = open_page(browser, app_url, "?focus=relu&depth=1")
+    wait_for_graph(page)
+    settle(page)
+    widget = lambda key: page.locator(f'[class*="st-key-{key}"]').first  # noqa: E731 - the element of a keyed widget
+    widget("depth").locator('input[type="range"]').focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => location.search.includes('depth=2')", timeout=20_000)
+    settle(page)
+    widget("physics").locator("label").click()
+    settle(page)
+    widget("query").locator("input").fill("leaky")
+    widget("query").locator("input").press("Enter")
+    widget("hit-leaky-relu").wait_for(timeout=20_000)
+    settle(page)
+
+    def export_scope():
+        """The export choice, in the sidebar's Export expander (opened if a rerun drew it closed)."""
+        if not widget("export_scope").is_visible():
+            page.locator('[data-testid="stSidebar"] [data-testid="stExpander"] summary').first.click()
+        widget("export_scope").wait_for(timeout=20_000)
+        return widget("export_scope")
+
+    export_scope().locator('[data-testid="stRadioOption"]').nth(2).click()  # the whole pack
+    settle(page)
+
+    def chosen() -> tuple:
+        export_scope()
+        return (widget("depth").locator('input[type="range"]').input_value(),
+                widget("physics").locator("input").is_checked(), widget("query").locator("input").input_value(),
+                widget("export_scope").locator('input[type="radio"]').nth(2).is_checked())
+
+    assert chosen() == ("2", True, "leaky", True)
+    widget("lang").get_by_text("中文", exact=True).click()
+    page.get_by_role("heading", name="kg · 深度学习概念图谱").wait_for(timeout=30_000)
+    settle(page)
+    assert "深度" in widget("depth").inner_text()
+    assert chosen() == ("2", True, "leaky", True)
+    # a multiselect's chips are the options' words: in the new language too
+    page.get_by_text("筛选", exact=True).click()
+    assert "激活函数" in widget("filter_kinds").inner_text() and "activation" not in widget("filter_kinds").inner_text()
+    page.get_by_role("tab", name="测验").click()
+    page.wait_for_function("() => location.search.includes('tab=quiz')", timeout=20_000)
+    settle(page)
+    assert widget("depth").count() == 0  # Explore's widgets are not drawn on the Quiz tab
+    page.get_by_role("tab", name="探索").click()
+    page.wait_for_function("() => location.search.includes('tab=explore')", timeout=20_000)
+    widget("depth").wait_for(timeout=20_000)
+    settle(page)
+    assert chosen() == ("2", True, "leaky", True)
+    assert not watch.errors, watch.errors
+    page.context.close()
+
+
 #: Latin-script words the app may show in Chinese mode: product and format names, never sentences.
 NAMES = re.compile(r"\b(kg|English|Language|JSON|CSV|DOT|GEXF|GraphML|Mermaid|Markdown|Anki|HTML|YAML|yaml|yml|zip|"
                    r"Gephi|yEd|Graphviz|MB|KB)\b")

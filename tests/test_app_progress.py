@@ -62,7 +62,7 @@ def test_profiles_are_separate_and_the_today_tab_shows_progress(small_dir, db):
     Store(str(db)).add_targets("ada", ["attention"])
     at = ok(app(tab="today"))
     assert at.session_state.known == []
-    at.sidebar.selectbox(key="w_profile").select("ada")
+    at.sidebar.selectbox(key="profile_choice").select("ada")
     at = ok(at.run())
     assert at.session_state.profile == "ada" and at.session_state.known == ["relu"]
     body = "\n".join(m.value for m in at.markdown) + "\n".join(p.proto.text for p in at.get("progress"))
@@ -86,7 +86,7 @@ def test_place_me_asks_adaptively_and_saves_only_a_confirmed_estimate(db, monkey
     monkeypatch.delenv("KG_GRAPH", raising=False)
     pack = load_pack()
     at = ok(app(tab="today"))
-    picker = at.selectbox(key="w_place_target")
+    picker = at.selectbox(key="place_target")
     picker.select_index(picker.options.index("Adam"))  # options are shown by name
     next(b for b in at.button if b.key == "place-start").click()
     at = ok(at.run())

@@ -5,7 +5,7 @@ import streamlit as st
 
 from kg.app.data import compare_data
 from kg.app.plan import picker_ui
-from kg.app.state import label, md, set_focus, set_state, w
+from kg.app.state import label, md, set_focus, w
 from kg.schema import EDGE_TYPES
 from kg.text import edge_reason as why, edge_sentence as sentence, field_text, kind_name
 
@@ -22,7 +22,7 @@ def compare_ui(pack, pack_key: str) -> None:
         st.info(w("compare_need"))
         return
     if len(ids) > 3:
-        set_state("compared", ids[:3])
+        st.session_state.compared = ids[:3]
         ids = ids[:3]
     result = compare_data(pack, pack_key, tuple(ids))
 

@@ -5,7 +5,7 @@ import streamlit as st
 
 from kg.app.components import draw
 from kg.app.data import concept_ids, connect_data
-from kg.app.state import copy_to_model, label, md, set_focus, w, widget_key
+from kg.app.state import label, md, set_focus, w
 from kg.search import picker_label
 from kg.text import edge_reason as why, edge_sentence as sentence
 
@@ -19,9 +19,9 @@ def connect_ui(pack, pack_key: str) -> None:
     if "conn_b" not in st.session_state or st.session_state.conn_b not in pack.graph:
         st.session_state.conn_b = next((n for n in ids if n != st.session_state.focus), st.session_state.focus)
     c1, c2 = st.columns(2)
-    c1.selectbox(w("from"), ids, format_func=fmt, key=widget_key("conn_a"), on_change=copy_to_model, args=("conn_a", widget_key("conn_a")),
+    c1.selectbox(w("from"), ids, format_func=fmt, key="conn_a", persist_state="session",
                  placeholder=w("pick_placeholder"))
-    c2.selectbox(w("to"), ids, format_func=fmt, key=widget_key("conn_b"), on_change=copy_to_model, args=("conn_b", widget_key("conn_b")),
+    c2.selectbox(w("to"), ids, format_func=fmt, key="conn_b", persist_state="session",
                  placeholder=w("pick_placeholder"))
     a, b = st.session_state.conn_a, st.session_state.conn_b
     if a == b:

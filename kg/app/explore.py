@@ -9,8 +9,7 @@ from kg import d2l
 from kg.app.components import draw
 from kg.app.data import OVERVIEW_MAX, chapters_of, explore_data
 from kg.app.profile import mark_skipped
-from kg.app.state import (add_known, add_target, copy_to_model, label, md, plan_for, section_label, set_focus, w,
-                          widget_key)
+from kg.app.state import add_known, add_target, label, md, plan_for, section_label, set_focus, w
 from kg.queries import group_relations, related
 from kg.schema import DEFAULT_MINUTES, EDGE_TYPES, KINDS
 from kg.search import search
@@ -26,13 +25,13 @@ def explore_ui(pack, pack_key: str) -> None:
     left, right = st.columns([3, 2], gap="medium")
     with left:
         c1, c2, c3 = st.columns([2, 1, 1])
-        c1.slider(w("depth"), 1, 3, key=widget_key("depth"), on_change=copy_to_model, args=("depth", widget_key("depth")),
+        c1.slider(w("depth"), 1, 3, key="depth", persist_state="session",
                   help=w("depth_help"))
-        c2.toggle(w("whole"), key=widget_key("whole"), on_change=copy_to_model, args=("whole", widget_key("whole")),
+        c2.toggle(w("whole"), key="whole", persist_state="session",
                   help=w("whole_help"))
-        c3.toggle(w("physics"), key=widget_key("physics"), on_change=copy_to_model, args=("physics", widget_key("physics")),
+        c3.toggle(w("physics"), key="physics", persist_state="session",
                   help=w("physics_help"))
-        hits = tuple(h.id for h in search(pack, st.session_state.get("w_query") or "", limit=8))
+        hits = tuple(h.id for h in search(pack, st.session_state.get("query") or "", limit=8))
         data, too_big = explore_data(pack, pack_key, focus, st.session_state.depth, tuple(st.session_state.filter_types),
                                      tuple(st.session_state.filter_kinds), tuple(st.session_state.filter_chapters),
                                      st.session_state.whole, lang, st.session_state.physics, hits)
@@ -42,14 +41,14 @@ def explore_ui(pack, pack_key: str) -> None:
         # below the drawing, so the graph is on screen first (the filters' widgets load more of Streamlit's code)
         with st.expander(w("filters")):
             st.multiselect(w("edge_types"), list(EDGE_TYPES), format_func=lambda t: edge_type_name(t, lang),
-                           key=widget_key("filter_types"), on_change=copy_to_model, args=("filter_types", widget_key("filter_types")),
+                           key="filter_types", persist_state="session",
                            placeholder=w("choose"))
             st.multiselect(w("kinds"), list(KINDS), format_func=lambda k: kind_name(k, lang),
-                           key=widget_key("filter_kinds"), on_change=copy_to_model, args=("filter_kinds", widget_key("filter_kinds")),
+                           key="filter_kinds", persist_state="session",
                            placeholder=w("choose"))
             names = {c: section_label(pack, c) for c in chapters_of(pack, pack_key)}
             st.multiselect(w("chapters"), list(names), format_func=names.get,
-                           key=widget_key("filter_chapters"), on_change=copy_to_model, args=("filter_chapters", widget_key("filter_chapters")),
+                           key="filter_chapters", persist_state="session",
                            placeholder=w("choose"))
     with right:
         details_ui(pack, focus)

@@ -23,13 +23,14 @@ def page_css() -> str:
 def tabs_ui() -> list:
     """The tabs; only the open one is computed. The open tab is part of the URL."""
     labels = [w(f"tab_{t}") for t in TABS]
-    key = f"w_tab__{st.session_state.lang}"
-    st.session_state[key] = labels[TABS.index(st.session_state.tab)]
+    # The tabs' value is a label, in the language of the run that drew them: the open tab is kept as its
+    # name in ``tab`` and its label is set from it on every run (the URL or a button may have changed it).
+    st.session_state.tab_label = labels[TABS.index(st.session_state.tab)]
 
     def changed():
-        st.session_state.tab = TABS[labels.index(st.session_state[key])]
+        st.session_state.tab = TABS[labels.index(st.session_state.tab_label)]
 
-    return st.tabs(labels, key=key, on_change=changed)
+    return st.tabs(labels, key="tab_label", on_change=changed)
 
 
 def orientation_ui() -> None:

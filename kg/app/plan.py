@@ -8,7 +8,7 @@ import streamlit as st
 from kg.app.components import draw
 from kg.app.data import concept_ids, plan_data, unlock_counts
 from kg.app.sidebar import export_button
-from kg.app.state import add_known, add_target, count, duration, label, md, open_checks, set_focus, set_state, w
+from kg.app.state import add_known, add_target, count, duration, label, md, open_checks, set_focus, w
 from kg.errors import KgError
 from kg.queries import fringe
 from kg.schema import ID_PATTERN
@@ -75,7 +75,7 @@ def picker_ui(pack, pack_key: str, model: str, title: str) -> None:
     one best match, never all of them), and the picked concepts as chips that a click removes."""
     lang = st.session_state.lang
     ids = concept_ids(pack, pack_key)
-    key = f"pick_{model}__{lang}"
+    key = f"pick_{model}"
     st.selectbox(title, ids, index=None, key=key, placeholder=w("pick_placeholder"),
                  format_func=lambda n: picker_label(pack, n, lang), on_change=picked, args=(model, key))
     chosen = st.session_state[model]
@@ -88,12 +88,12 @@ def picker_ui(pack, pack_key: str, model: str, title: str) -> None:
 def picked(model: str, key: str) -> None:
     node = st.session_state.get(key)
     if node:
-        set_state(model, list(dict.fromkeys([*st.session_state[model], node])))
+        st.session_state[model] = list(dict.fromkeys([*st.session_state[model], node]))
     st.session_state[key] = None  # ready for the next concept
 
 
 def unpick(model: str, node: str) -> None:
-    set_state(model, [n for n in st.session_state[model] if n != node])
+    st.session_state[model] = [n for n in st.session_state[model] if n != node]
 
 
 def known_ui(pack) -> None:
@@ -121,7 +121,7 @@ def load_known_file(pack) -> None:
         if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
             raise ValueError('expected {"known": [ids]}')
         ids = [n for n in names if ID_PATTERN.match(n) and n in pack.graph]
-        set_state("known", list(dict.fromkeys([*st.session_state.known, *ids])))
+        st.session_state.known = list(dict.fromkeys([*st.session_state.known, *ids]))
         st.session_state._known_message = ("ok", w("known_loaded", n=len(ids)))
     except (ValueError, UnicodeDecodeError, AttributeError, RecursionError) as err:
         st.session_state._known_message = ("error", w("known_bad", error=md(err)))

@@ -11,7 +11,7 @@ import os
 import streamlit as st
 
 from kg.app.data import store_at
-from kg.app.state import add_known, md, set_state, w
+from kg.app.state import add_known, md, w
 from kg.errors import KgError
 from kg.learner import known_ids, profile_name, target_ids
 from kg.store import check_profile, default_url
@@ -41,9 +41,9 @@ def load_profile(pack, profile: str) -> None:
         st.session_state._profile_error = str(err)
         return
     st.session_state.profile = profile
-    set_state("known", known)
+    st.session_state.known = known
     if targets or not st.session_state.targets:  # a shared link's plan stays on screen for a profile without targets
-        set_state("targets", targets)
+        st.session_state.targets = targets
     st.session_state.quiz_review = review
     st.session_state._saved = {"known": list(known), "targets": list(st.session_state.targets),
                                "review": [item["id"] for item in review]}
@@ -79,12 +79,12 @@ def save_profile(pack) -> None:
 
 
 def choose_profile(pack) -> None:
-    load_profile(pack, st.session_state.w_profile)
+    load_profile(pack, st.session_state.profile_choice)
 
 
 def new_profile(pack) -> None:
-    name = (st.session_state.get("w_new_profile") or "").strip()
-    st.session_state.w_new_profile = ""
+    name = (st.session_state.get("new_profile_name") or "").strip()
+    st.session_state.new_profile_name = ""
     if name:
         try:
             check_profile(name)
@@ -119,9 +119,9 @@ def profile_ui(pack) -> None:
     except KgError as err:
         st.error(w("profile_error", error=md(err)))
         profiles = [st.session_state.profile]
-    st.session_state.w_profile = st.session_state.profile
-    st.selectbox(w("profile"), profiles, key="w_profile", on_change=choose_profile, args=(pack,))
-    st.text_input(w("profile_new"), key="w_new_profile", on_change=new_profile, args=(pack,), placeholder=w("profile_new_hint"))
+    st.session_state.profile_choice = st.session_state.profile  # the profile on screen, also after a failed switch
+    st.selectbox(w("profile"), profiles, key="profile_choice", on_change=choose_profile, args=(pack,))
+    st.text_input(w("profile_new"), key="new_profile_name", on_change=new_profile, args=(pack,), placeholder=w("profile_new_hint"))
     error = st.session_state.pop("_profile_error", None)
     if error:
         st.error(w("profile_error", error=md(error)))

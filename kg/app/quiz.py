@@ -7,7 +7,7 @@ import json
 import streamlit as st
 
 from kg.app.data import concept_ids, quiz_data
-from kg.app.state import copy_to_model, label, md, set_state, w, widget_key
+from kg.app.state import label, md, w
 from kg.errors import KgError
 from kg.quiz import grade, merge_review, score
 from kg.search import picker_label
@@ -57,18 +57,17 @@ def quiz_settings_ui(pack, pack_key: str) -> None:
     c1, c2, c4 = st.columns([4, 1, 1], vertical_alignment="bottom")
     lang, anything = st.session_state.lang, w("quiz_any")  # bound now: format_func may run outside the script
     c1.selectbox(w("quiz_topic"), ["", *ids], format_func=lambda n: picker_label(pack, n, lang) if n else anything,
-                 key=widget_key("quiz_topic"), on_change=copy_to_model, args=("quiz_topic", widget_key("quiz_topic")),
+                 key="quiz_topic", persist_state="session",
                  placeholder=w("pick_placeholder"))
-    c2.number_input(w("quiz_count"), 1, MAX_QUIZ, step=1, key=widget_key("quiz_count"), on_change=copy_to_model,
-                    args=("quiz_count", widget_key("quiz_count")))
+    c2.number_input(w("quiz_count"), 1, MAX_QUIZ, step=1, key="quiz_count", persist_state="session")
     c4.button(w("quiz_new"), key="quiz-new", on_click=new_quiz, width="stretch")
     # The seed is a tool for teachers who want the same quiz twice, not something a learner needs to see.
-    if st.toggle(w("advanced"), key=widget_key("advanced"), on_change=copy_to_model, args=("advanced", widget_key("advanced"))):
-        st.number_input(w("quiz_seed"), 0, 2**31 - 1, step=1, help=w("quiz_seed_help"), key=widget_key("quiz_seed"),
-                        on_change=copy_to_model, args=("quiz_seed", widget_key("quiz_seed")))
+    if st.toggle(w("advanced"), key="advanced", persist_state="session"):
+        st.number_input(w("quiz_seed"), 0, 2**31 - 1, step=1, help=w("quiz_seed_help"), key="quiz_seed",
+                        persist_state="session")
     focus = st.session_state.focus
     if focus and focus != st.session_state.quiz_topic:
-        st.button(w("quiz_use_focus", name=md(label(pack, focus))), key="quiz-focus", on_click=set_state, args=("quiz_topic", focus))
+        st.button(w("quiz_use_focus", name=md(label(pack, focus))), key="quiz-focus", on_click=use_focus_as_topic, args=(focus,))
 
 
 _UNCHECKED = object()  # the response of a question whose quiz is not checked yet
@@ -124,8 +123,12 @@ def review_ui() -> None:
 
 
 def new_quiz() -> None:
-    set_state("quiz_seed", int(st.session_state.quiz_seed) + 1)
+    st.session_state.quiz_seed = int(st.session_state.quiz_seed) + 1
     st.session_state.quiz_retry = None
+
+
+def use_focus_as_topic(focus: str) -> None:
+    st.session_state.quiz_topic = focus
 
 
 def retry_review() -> None:

@@ -9,7 +9,7 @@ import streamlit as st
 from kg.app.components import prefs_component
 from kg.app.data import MAX_UPLOAD_BYTES, export_bytes, export_nodes
 from kg.app.profile import profile_ui
-from kg.app.state import EXPORT_SCOPES, choose_language, copy_to_model, count, label, md, set_focus, w, widget_key
+from kg.app.state import EXPORT_SCOPES, remember_language, count, label, md, set_focus, w
 from kg.app_text import LANGS, WORDS
 from kg.errors import KgError
 from kg.export import EXPORTERS, FORMATS
@@ -21,9 +21,8 @@ from kg.text import names
 def sidebar_ui(pack, pack_key: str, source: str, upload_error: str) -> None:
     """Language, pack, upload and search: the choices land in session state."""
     with st.sidebar:
-        st.session_state.w_lang = st.session_state.lang  # follows the URL when Back/Forward changes it
         st.radio(WORDS["en"]["language"], list(LANGS), format_func=LANGS.get, horizontal=True,
-                 key="w_lang", on_change=choose_language)
+                 key="lang", persist_state="session", on_change=remember_language)
         if pack is not None and st.session_state.get("profile") is not None:
             profile_ui(pack)
         st.caption(f"{w('pack')}: {md(source)}")
@@ -40,7 +39,7 @@ def sidebar_ui(pack, pack_key: str, source: str, upload_error: str) -> None:
             st.error(w("upload_bad", error=md(upload_error)))
         if pack is None or pack.graph.number_of_nodes() == 0:
             return
-        query = st.text_input(w("search"), key="w_query", help=w("search_help"), placeholder=w("search_placeholder"))
+        query = st.text_input(w("search"), key="query", persist_state="session", help=w("search_help"), placeholder=w("search_placeholder"))
         if query.strip():
             hits = search(pack, query, limit=8)
             if not hits:
@@ -73,8 +72,8 @@ def export_ui(pack, pack_key: str) -> None:
     state = st.session_state
     with st.expander(w("export")):
         names = {scope: w(f"export_{scope}") for scope in EXPORT_SCOPES}
-        st.radio(w("export_scope"), EXPORT_SCOPES, format_func=names.get, key=widget_key("export_scope"),
-                 on_change=copy_to_model, args=("export_scope", widget_key("export_scope")))
+        st.radio(w("export_scope"), EXPORT_SCOPES, format_func=names.get, key="export_scope",
+                 persist_state="session")
         scope = state.export_scope
         if scope == "plan" and not state.targets:
             st.info(w("plan_empty"))

@@ -52,26 +52,6 @@ def label(pack, node: str) -> str:
     return name_in(pack, node, st.session_state.lang)
 
 
-def set_state(model: str, value) -> None:
-    """Set a model value and every widget showing it (call from callbacks, before widgets are drawn)."""
-    st.session_state[model] = value
-    for key in list(st.session_state.keys()):
-        if isinstance(key, str) and (key == f"w_{model}" or key.startswith(f"w_{model}__")):
-            st.session_state[key] = value
-
-
-def widget_key(model: str) -> str:
-    """A widget key bound to a model value (per language, since labels change); seeded from the model."""
-    key = f"w_{model}__{st.session_state.lang}"
-    if key not in st.session_state:
-        st.session_state[key] = st.session_state[model]
-    return key
-
-
-def copy_to_model(model: str, key: str) -> None:
-    set_state(model, st.session_state[key])
-
-
 #: Cookies that remember a browser's choices between visits (written by the page, read when a session starts).
 LANG_COOKIE, SEEN_COOKIE = "kg_lang", "kg_oriented"
 
@@ -102,19 +82,41 @@ def view_from_url() -> None:
         depth = int(params.get("depth", "1"))
     except ValueError:
         depth = 1
-    set_state("depth", min(3, max(1, depth)))
+    state.depth = min(3, max(1, depth))
     state.focus = params.get("focus") or None
-    set_state("targets", [t for t in params.get("plan", "").split(",") if t])
-    set_state("whole", params.get("view") == "whole")
-    set_state("compared", [c for c in params.get("compare", "").split(",") if c][:3])
+    state.targets = [t for t in params.get("plan", "").split(",") if t]
+    state.whole = params.get("view") == "whole"
+    state.compared = [c for c in params.get("compare", "").split(",") if c][:3]
 
 
 def init_state(pack) -> None:
-    """First run of a session: the view comes from the URL's query parameters."""
-    if st.session_state.get("_ready"):
-        if st.query_params.to_dict() != st.session_state.get("_url"):
-            view_from_url()  # Back/Forward: the browser went to another entry of the trail
-        return
+    """Every run: on the first the view comes from the URL's query parameters, later when the URL changes."""
+    if not st.session_state.get("_ready"):
+        first_state()
+    elif st.query_params.to_dict() != st.session_state.get("_url"):
+        view_from_url()  # Back/Forward: the browser went to another entry of the trail
+    follow_language()
+
+
+#: Widgets whose options are shown in the interface language (format_func). The browser keeps such a
+#: widget's value as the text of the chosen option, so after a language switch it would show the old
+#: words (a select box, the chips of a multiselect) or no choice at all (a radio), and send that back.
+WORDED_OPTIONS = ("export_scope", "filter_types", "filter_kinds", "filter_chapters", "conn_a", "conn_b", "quiz_topic")
+
+
+def follow_language() -> None:
+    """After a language switch, hand every worded widget its value again: Streamlit then sends it to the
+    browser in the new words (a value set through session state is the widget's value on that run)."""
+    state = st.session_state
+    if state.get("_drawn_lang", state.lang) != state.lang:
+        for key in WORDED_OPTIONS:
+            if key in state:
+                state[key] = state[key]
+    state._drawn_lang = state.lang
+
+
+def first_state() -> None:
+    """The first run of a session: every choice's starting value, then the view the URL names."""
     try:
         oriented = st.context.cookies.get(SEEN_COOKIE) == "1"
     except Exception:
@@ -156,12 +158,12 @@ def reconcile(pack, pack_key: str) -> None:
     for model in ("targets", "known", "compared"):
         kept = list(dict.fromkeys(r for r in (resolved(n) for n in st.session_state[model]) if r))
         if kept != st.session_state[model]:
-            set_state(model, kept)
+            st.session_state[model] = kept
     if st.session_state.quiz_topic and st.session_state.quiz_topic not in graph:
-        set_state("quiz_topic", "")
+        st.session_state.quiz_topic = ""
     chapters = chapters_of(pack, pack_key)
     if st.session_state.filter_chapters is None or not set(st.session_state.filter_chapters) <= set(chapters):
-        set_state("filter_chapters", chapters)
+        st.session_state.filter_chapters = chapters
     if graph.number_of_nodes() == 0:
         st.session_state.focus = None
 
@@ -189,11 +191,11 @@ def set_focus(node: str) -> None:
 
 
 def add_known(nodes) -> None:
-    set_state("known", list(dict.fromkeys([*st.session_state.known, *nodes])))
+    st.session_state.known = list(dict.fromkeys([*st.session_state.known, *nodes]))
 
 
 def add_target(node: str) -> None:
-    set_state("targets", list(dict.fromkeys([*st.session_state.targets, node])))
+    st.session_state.targets = list(dict.fromkeys([*st.session_state.targets, node]))
 
 
 def plan_for(node: str) -> None:
@@ -206,9 +208,8 @@ def open_checks() -> None:
     st.session_state.tab = "checks"
 
 
-def choose_language() -> None:
-    """The language switch: applied now, and remembered by this browser for its next visits."""
-    st.session_state.lang = st.session_state.w_lang
+def remember_language() -> None:
+    """The language switch (its widget's key is ``lang``): this browser remembers it for its next visits."""
     st.session_state.cookies = {**st.session_state.cookies, LANG_COOKIE: st.session_state.lang}
 
 

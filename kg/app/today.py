@@ -28,7 +28,7 @@ def today_ui(pack, pack_key: str) -> None:
     with left:
         place_me_ui(pack, pack_key)
         st.divider()
-        st.number_input(w("today_minutes"), 5, 240, step=5, key="today_minutes")
+        st.number_input(w("today_minutes"), 5, 240, step=5, key="today_minutes", persist_state="session")
         st.markdown(f"**{w('today_reviews_title', n=len(plan.reviews) + len(plan.checks))}**")
         if not (plan.reviews or plan.checks):
             st.caption(w("today_no_reviews"))
@@ -75,7 +75,7 @@ def place_me_ui(pack, pack_key: str) -> None:
         ids = list(choices.values())
         first = next((ids.index(t) for t in state.targets if t in pack.graph), 0)  # a target of the plan by default
         row = st.container(horizontal=True, vertical_alignment="bottom")
-        row.selectbox(w("place_target"), list(choices), index=first, key="w_place_target")
+        row.selectbox(w("place_target"), list(choices), index=first, key="place_target")
         row.button(w("place_start"), key="place-start", on_click=start_placement)
         return
     placement = base_placement(pack, pack_key, run["target"]).fresh()
@@ -114,7 +114,7 @@ def place_me_ui(pack, pack_key: str) -> None:
 
 def start_placement() -> None:
     # the picker's value now, not when the button was drawn
-    target = st.session_state.get("_place_choices", {}).get(st.session_state.get("w_place_target"))
+    target = st.session_state.get("_place_choices", {}).get(st.session_state.get("place_target"))
     if target:
         st.session_state.placement = {"target": target, "answers": [], "stopped": False}
 
