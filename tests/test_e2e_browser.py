@@ -5,21 +5,14 @@ Outside CI a missing Chromium or Playwright skips these tests; with CI=true it f
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from kgtest import ROOT, missing, write_hostile_pack, write_small_pack
+from kgtest import missing, write_hostile_pack, write_small_pack
 
-CHROMIUM = "/usr/bin/chromium"  # Debian's build; the project never downloads a browser
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
+from kg.app.serve import CHROMIUM, CHROMIUM_ARGS, streamlit_server
 
 
 @pytest.fixture(scope="module")
@@ -31,48 +24,17 @@ def browser():
     if not (Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK)):
         missing(f"{CHROMIUM} is not installed (apt-get install chromium)")
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextmanager
 def streamlit_app(graph: Path | None, tmp_path: Path):
-    port = free_port()
-    env = dict(os.environ)  # the private home and cache conftest set for this test
-    env.pop("KG_GRAPH", None)
-    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-               "--server.headless", "true"]
-    if graph is not None:
-        command += ["--", "--graph", str(graph)]
-    log = open(tmp_path / f"streamlit-{port}.log", "wb")
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://localhost:{port}/_stcore/health", timeout=2) as answer:
-                    if answer.read() == b"ok":
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError("streamlit did not become healthy:\n" + (tmp_path / f"streamlit-{port}.log").read_text())
-            time.sleep(0.3)
-        yield f"http://localhost:{port}"
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
+    """The app on a free localhost port, on ``graph`` (None: the shipped graph); the server's log stays in tmp_path."""
+    log = tmp_path / f"streamlit-{graph.name if graph else 'shipped'}.log"
+    with streamlit_server(log=log, args=["--graph", str(graph)] if graph is not None else ()) as url:
+        yield url
 
 
 class Watch:

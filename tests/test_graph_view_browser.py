@@ -13,11 +13,9 @@ from kgtest import missing, require_module
 
 from kg import layout, render
 from kg.layout import neighbourhood
+from kg.app.serve import CHROMIUM, CHROMIUM_ARGS
 from kg.text import word
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
 
 LABELS_ON_SCREEN = """() => {
   const net = window.kgNetwork, scale = net.getScale(), out = {};
@@ -35,7 +33,7 @@ def page():
     if not os.path.exists(CHROMIUM):
         missing(f"{CHROMIUM} is missing (Debian's chromium package)")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         tab = browser.new_page(viewport={"width": 1400, "height": 1000})
         yield tab
         browser.close()
