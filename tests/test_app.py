@@ -554,3 +554,11 @@ def test_a_plan_that_cannot_be_made_sends_to_the_checks_tab(tmp_path, monkeypatc
     assert not any("kg check" in e.value for e in at.error)
     ok(at.button(key="plan-checks").click().run())
     assert at.session_state.tab == "checks" and at.query_params["tab"] == "checks"
+
+
+def test_every_tab_and_export_scope_has_its_words_in_both_languages():
+    from kg.app.state import EXPORT_SCOPES, TABS
+    from kg.text import LANGS, WORDS
+
+    for lang in LANGS:
+        assert [key for key in [*(f"tab_{t}" for t in TABS), *(f"export_{s}" for s in EXPORT_SCOPES)] if key not in WORDS[lang]] == []

@@ -1,6 +1,7 @@
 """kg.text: one place answers "this text in this language", complete in both languages."""
 from __future__ import annotations
 
+import ast
 import re
 import string
 import subprocess
@@ -28,6 +29,38 @@ def test_every_word_exists_in_both_languages_with_the_same_placeholders():
         assert placeholders(WORDS["en"][key]) - {"s"} == placeholders(WORDS["zh"][key]) - {"s"}, key  # {s}: an English plural
     for key, templates in QUIZ_PROMPTS.items():
         assert set(templates) == set(LANGS) and placeholders(templates["en"]) == placeholders(templates["zh"]) == {"x"}, key
+
+
+def test_no_word_is_defined_twice():
+    """A dict literal keeps the last of two equal keys without a word: the table is read as written."""
+    tree = ast.parse((ROOT / "kg" / "text.py").read_text(encoding="utf-8"))
+    table = next(node.value for node in tree.body if isinstance(node, ast.AnnAssign) and node.target.id == "WORDS")
+    for lang, words in zip(table.keys, table.values):
+        keys = [key.value for key in words.keys]
+        assert sorted(key for key in set(keys) if keys.count(key) > 1) == [], lang.value
+
+
+#: How the code asks for a word: ``word("key", ...)``, the app's ``w("key", ...)``, a count's ``count(n, "key")``
+#: (``key_one`` and ``key_many``) and a family of keys by prefix (``w(f"tab_{name}")``, ``w("edition_" + e)``).
+ASKED = re.compile(r"""\b(?:w|word)\(\s*["']([a-z0-9_]+)["']\s*[,)]""")
+COUNTED = re.compile(r"""\bcount\([^()]*?,\s*["']([a-z0-9_]+)["']\)""")
+FAMILY = re.compile(r"""\b(?:w|word)\(\s*(?:f["']([a-z0-9_]+)\{|["']([a-z0-9_]+)["']\s*\+)""")
+
+
+def test_every_word_the_code_asks_for_is_in_the_table():
+    missing, families = [], 0
+    for path in sorted([*(ROOT / "kg").rglob("*.py"), ROOT / "app.py"]):
+        source = path.read_text(encoding="utf-8")
+        for key in ASKED.findall(source):
+            if key not in WORDS["en"]:
+                missing.append(f"{path.name}: {key}")
+        for key in COUNTED.findall(source):
+            missing.extend(f"{path.name}: {key}{end}" for end in ("_one", "_many") if key + end not in WORDS["en"])
+        for prefix in (a or b for a, b in FAMILY.findall(source)):
+            families += 1
+            if not any(key.startswith(prefix) for key in WORDS["en"]):
+                missing.append(f"{path.name}: {prefix}*")
+    assert missing == [] and families >= 5
 
 
 def test_every_kind_and_edge_type_has_a_chinese_name():

@@ -6,7 +6,7 @@ import re
 import streamlit as st
 
 from kg.app.state import count, md, w
-from kg.app_text import PROBLEMS_ZH
+from kg.text import PROBLEMS_ZH
 from kg.problems import count_by_severity
 
 

@@ -50,13 +50,13 @@ def compare_ui(pack, pack_key: str) -> None:
         st.markdown(f"{md(label(pack, contrast.a))} / {md(label(pack, contrast.b))}: {md(how)}")
     st.markdown(f"**{w('compare_shared')}**")
     if result.common_parents:
-        st.caption(w("compare_parents"))
+        st.caption(w("compare_all_variants_of"))
         concept_buttons(result.common_parents, "parent")
     if result.closest_common_prerequisites:
         st.caption(w("compare_prereqs", n=result.common_prerequisite_count))
         concept_buttons(result.closest_common_prerequisites, "prereq")
     if not result.common_parents and not result.closest_common_prerequisites:
-        st.caption(w("compare_nothing"))
+        st.caption(w("compare_none_shared"))
     st.markdown(f"**{w('compare_connect')}**")
     for connection in result.connections:
         if not connection.path:

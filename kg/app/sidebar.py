@@ -10,18 +10,17 @@ from kg.app.components import prefs_component
 from kg.app.data import MAX_UPLOAD_BYTES, export_bytes, export_nodes
 from kg.app.profile import profile_ui
 from kg.app.state import EXPORT_SCOPES, remember_language, count, label, md, set_focus, w
-from kg.app_text import LANGS, WORDS
 from kg.errors import KgError
 from kg.export import EXPORTERS, FORMATS
 from kg.problems import count_by_severity
 from kg.search import search
-from kg.text import names
+from kg.text import LANGS, names, word
 
 
 def sidebar_ui(pack, pack_key: str, source: str, upload_error: str) -> None:
     """Language, pack, upload and search: the choices land in session state."""
     with st.sidebar:
-        st.radio(WORDS["en"]["language"], list(LANGS), format_func=LANGS.get, horizontal=True,
+        st.radio(word("language", "en"), list(LANGS), format_func=LANGS.get, horizontal=True,
                  key="lang", persist_state="session", on_change=remember_language)
         if pack is not None and st.session_state.get("profile") is not None:
             profile_ui(pack)
@@ -86,4 +85,4 @@ def export_ui(pack, pack_key: str) -> None:
         about = w("export_about_focus", depth=state.depth) if scope == "focus" else ""
         st.caption(w("export_count", n=len(nodes)) + (f" · {about}" if about else ""))
         for fmt in EXPORTERS:
-            export_button(pack, pack_key, fmt, scope, WORDS[state.lang].get(f"format_{fmt}", fmt), key=f"export-{fmt}")
+            export_button(pack, pack_key, fmt, scope, w(f"format_{fmt}"), key=f"export-{fmt}")

@@ -8,11 +8,10 @@ from __future__ import annotations
 import streamlit as st
 
 from kg.app.data import chapters_of, default_focus
-from kg.app_text import LANGS, text as word
 from kg.errors import UnknownConcept
 from kg.markup import markdown_literal
 from kg.schema import EDGE_TYPES, KINDS
-from kg.text import label as name_in
+from kg.text import LANGS, label as name_in, word
 
 
 TABS = ("explore", "plan", "today", "connect", "compare", "quiz", "checks")
@@ -27,7 +26,8 @@ def md(text) -> str:
 
 
 def w(key: str, **values) -> str:
-    return word(st.session_state.get("lang", "en"), key, **values)
+    """The interface text ``key`` (kg.text's table) in the session's language, filled with ``values``."""
+    return word(key, st.session_state.get("lang", "en"), **values)
 
 
 def duration(minutes: int) -> str:
