@@ -100,7 +100,7 @@ def test_enter_in_a_picker_picks_exactly_one_concept(browser, app_url, pack):
     known = page.get_by_label(re.compile("Concepts you already know"))
     known.click()
     page.keyboard.type("relu")
-    page.wait_for_timeout(300)
+    page.get_by_role("option").first.wait_for(timeout=20_000)  # the matches are listed: Enter takes the first
     page.keyboard.press("Enter")
     chips = page.locator('[class*="st-key-chips_known"] button')
     chips.first.wait_for(timeout=20_000)
@@ -111,7 +111,7 @@ def test_enter_in_a_picker_picks_exactly_one_concept(browser, app_url, pack):
     known = page.get_by_label(re.compile("Concepts you already know"))
     known.click()
     page.keyboard.type(pack.graph.nodes["lstm"]["name_zh"])
-    page.wait_for_timeout(300)
+    page.get_by_role("option").first.wait_for(timeout=20_000)
     page.keyboard.press("Enter")
     page.wait_for_function("() => document.querySelectorAll('[class*=\"st-key-chips_known\"] button').length === 2", timeout=20_000)
     assert pack.graph.nodes["lstm"]["name"] in chips.nth(1).inner_text()

@@ -20,38 +20,44 @@ _SAFE_URL = re.compile(r"^https?://[^\s<>()\[\]\"'`\\]+$")
 
 
 def explore_ui(pack, pack_key: str) -> None:
-    focus = st.session_state.focus
-    lang = st.session_state.lang
+    """The focus's neighbourhood (or the whole graph) on the left, the focused concept's details on the right."""
+    state = st.session_state
     left, right = st.columns([3, 2], gap="medium")
     with left:
-        c1, c2, c3 = st.columns([2, 1, 1])
-        c1.slider(w("depth"), 1, 3, key="depth", persist_state="session",
-                  help=w("depth_help"))
-        c2.toggle(w("whole"), key="whole", persist_state="session",
-                  help=w("whole_help"))
-        c3.toggle(w("physics"), key="physics", persist_state="session",
-                  help=w("physics_help"))
-        hits = tuple(h.id for h in search(pack, st.session_state.get("query") or "", limit=8))
-        data, too_big = explore_data(pack, pack_key, focus, st.session_state.depth, tuple(st.session_state.filter_types),
-                                     tuple(st.session_state.filter_kinds), tuple(st.session_state.filter_chapters),
-                                     st.session_state.whole, lang, st.session_state.physics, hits)
+        depth, whole, physics = view_ui()
+        hits = tuple(h.id for h in search(pack, state.get("query") or "", limit=8))
+        data, too_big = explore_data(pack, pack_key, state.focus, depth, tuple(state.filter_types), tuple(state.filter_kinds),
+                                     tuple(state.filter_chapters), whole, state.lang, physics, hits)
         if too_big:
             st.info(w("too_big", total=pack.graph.number_of_nodes(), cap=OVERVIEW_MAX))
         draw(pack_key, "explore", data)
-        # below the drawing, so the graph is on screen first (the filters' widgets load more of Streamlit's code)
-        with st.expander(w("filters")):
-            st.multiselect(w("edge_types"), list(EDGE_TYPES), format_func=lambda t: edge_type_name(t, lang),
-                           key="filter_types", persist_state="session",
-                           placeholder=w("choose"))
-            st.multiselect(w("kinds"), list(KINDS), format_func=lambda k: kind_name(k, lang),
-                           key="filter_kinds", persist_state="session",
-                           placeholder=w("choose"))
-            names = {c: section_label(pack, c) for c in chapters_of(pack, pack_key)}
-            st.multiselect(w("chapters"), list(names), format_func=names.get,
-                           key="filter_chapters", persist_state="session",
-                           placeholder=w("choose"))
+        # below the drawing, so the graph is on screen first (the filters' widgets load more of Streamlit's code);
+        # their values are in session state before the script runs, so the drawing above already used them
+        filters_ui(pack, pack_key)
     with right:
-        details_ui(pack, focus)
+        details_ui(pack, state.focus)
+
+
+def view_ui() -> tuple[int, bool, bool]:
+    """How much to draw: the depth around the focus, the whole graph instead, physics."""
+    c1, c2, c3 = st.columns([2, 1, 1])
+    depth = c1.slider(w("depth"), 1, 3, key="depth", persist_state="session", help=w("depth_help"))
+    whole = c2.toggle(w("whole"), key="whole", persist_state="session", help=w("whole_help"))
+    physics = c3.toggle(w("physics"), key="physics", persist_state="session", help=w("physics_help"))
+    return depth, whole, physics
+
+
+def filters_ui(pack, pack_key: str) -> None:
+    """Which edge types, kinds and guide sections the drawing shows."""
+    lang = st.session_state.lang
+    with st.expander(w("filters")):
+        st.multiselect(w("edge_types"), list(EDGE_TYPES), format_func=lambda t: edge_type_name(t, lang),
+                       key="filter_types", persist_state="session", placeholder=w("choose"))
+        st.multiselect(w("kinds"), list(KINDS), format_func=lambda k: kind_name(k, lang),
+                       key="filter_kinds", persist_state="session", placeholder=w("choose"))
+        names = {c: section_label(pack, c) for c in chapters_of(pack, pack_key)}
+        st.multiselect(w("chapters"), list(names), format_func=names.get,
+                       key="filter_chapters", persist_state="session", placeholder=w("choose"))
 
 
 def details_ui(pack, focus: str) -> None:
