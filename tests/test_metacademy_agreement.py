@@ -47,11 +47,18 @@ MAPPING: dict[str, str] = {
     "maximum_likelihood": "maximum-likelihood-estimation",
     "map_parameter_estimation": "map-estimation",
     "markov_chains": "markov-chain",
+    "positive_definite_matrices": "positive-definite-matrix",
+    "monte_carlo_estimation": "monte-carlo-estimation",
+    "exponential_families": "exponential-family",
+    "markov_chain_monte_carlo": "mcmc",
+    "variational_inference": "variational-inference",
     # optimisation
     "gradient_descent": "gradient-descent",
     "stochastic_gradient_descent": "sgd",
     "newtons_method_optimization": "newtons-method",
     "limited_memory_bfgs": "l-bfgs",
+    "line_search": "line-search",
+    "natural_gradient": "natural-gradient",
     # learning
     "loss_function": "loss-function",
     "generalization": "generalization",
@@ -62,28 +69,43 @@ MAPPING: dict[str, str] = {
     "bias_variance_decomposition": "bias-variance-tradeoff",
     "curse_of_dimensionality": "curse-of-dimensionality",
     "f_measure": "f1-score",
+    "vc_dimension": "vc-dimension",
+    "structural_risk_minimization": "structural-risk-minimization",
+    "akaike_information_criterion": "akaike-information-criterion",
+    "bayesian_information_criterion": "bayesian-information-criterion",
     # classical models
     "linear_regression": "linear-regression",
+    "linear_least_squares": "least-squares",  # our entry is the linear case: normal equations, projection
+    "generalized_linear_models": "generalized-linear-model",
     "ridge_regression": "ridge-regression",
     "lasso": "lasso-regression",
     "logistic_regression": "logistic-regression",
     "multinomial_logistic_regression": "softmax-regression",
     "perceptron": "perceptron",
     "support_vector_machine": "svm",
+    "support_vector_regression": "support-vector-regression",
     "soft_margin_svm": "soft-margin",
     "kernel_trick": "kernel-trick",
+    "kernel_pca": "kernel-pca",
+    "gaussian_processes": "gaussian-process",
     "k_nearest_neighbors": "k-nearest-neighbors",
     "naive_bayes": "naive-bayes",
     "fishers_linear_discriminant": "linear-discriminant-analysis",
+    "gaussian_discriminant_analysis": "gaussian-discriminant-analysis",
     "decision_trees": "decision-tree",
     "bootstrap": "bootstrap-sampling",
     "bagging": "bagging",
     "random_forests": "random-forest",
     "ada_boost": "adaboost",
     "k_means": "k-means",
+    "k_means_pp": "k-means-plus-plus",
+    "agglomerative_clustering": "hierarchical-clustering",  # close: ours is bottom-up (agglomerative) by default
     "mixture_of_gaussians": "gaussian-mixture-model",
     "expectation_maximization": "em-algorithm",
     "principal_component_analysis": "pca",
+    "independent_component_analysis": "independent-component-analysis",
+    "latent_semantic_analysis": "latent-semantic-analysis",
+    "kalman_filter": "kalman-filter",
     "hidden_markov_models": "hidden-markov-model",
     "viterbi_algorithm": "viterbi-algorithm",
     "conditional_random_fields": "conditional-random-field",
@@ -95,6 +117,8 @@ MAPPING: dict[str, str] = {
     "automatic_differentiation": "automatic-differentiation",
     "convolutional_nets": "cnn",
     "recurrent_neural_networks": "rnn",
+    "restricted_boltzmann_machines": "restricted-boltzmann-machine",
+    "deep_belief_networks": "deep-belief-network",
     # reinforcement learning
     "markov_decision_process": "markov-decision-process",
     "bellman_equations": "bellman-equation",
@@ -116,8 +140,11 @@ JUDGED_DIFFERENTLY: dict[tuple[str, str], str] = {
 
 #: Of the pairs Metacademy orders among the mapped concepts, the share our study graph orders the
 #: same way (the rest are unordered in ours; none may be reversed, except the judged pairs above).
-#: Measured 2026-11-30 with these 70 concepts: 205 of 318 pairs (64%).
-MIN_AGREEMENT = 0.63
+#: Measured 2026-11-30 with these 94 concepts: 384 of 524 pairs (73%); with the first 70 it was
+#: 213 of 318 (67%). Most pairs still unordered come from Metacademy routing everything through linear
+#: regression (before neural networks, generalisation, regularisation); ordering those would drag least
+#: squares into every network's plan.
+MIN_AGREEMENT = 0.72
 
 
 def _pack_path() -> Path:
@@ -176,7 +203,7 @@ def ours() -> nx.DiGraph:
 
 
 def test_the_mapping_is_substantial_and_one_to_one():
-    assert len(MAPPING) >= 60
+    assert len(MAPPING) >= 90
     assert len(set(MAPPING.values())) == len(MAPPING)
 
 
@@ -190,7 +217,7 @@ def test_every_mapped_concept_exists_in_both_graphs(metacademy, ours):
 def test_mapped_concepts_are_related_in_metacademy(metacademy):
     # The comparison means something only if Metacademy orders many of the mapped pairs.
     ordered = sum(len(nx.descendants(metacademy, tag) & MAPPING.keys()) for tag in MAPPING)
-    assert ordered >= 200
+    assert ordered >= 500
 
 
 def test_our_study_order_agrees_with_metacademy(metacademy, ours):
