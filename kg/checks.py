@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 
-from .problems import Problem
+from .problems import CODES, Problem
 from .schema import TARGET_FIRST, pack_languages
 
 if TYPE_CHECKING:
@@ -249,6 +249,24 @@ class ProblemBudget:
             else:
                 self.first_dropped.setdefault(problem.code, problem)
         return kept
+
+    def full(self, code: str) -> bool:
+        """Whether a further problem of ``code`` would only be counted (so it need not be made)."""
+        return self.counts.get(code, 0) >= self.limit
+
+    def drop(self, code: str, path: str, line: int, col: int, count: int = 1) -> None:
+        """Count ``count`` problems of ``code``, the first at this place, without making their records
+        (call when :meth:`full`).
+
+        >>> budget = ProblemBudget(limit=0)
+        >>> budget.full("bad-shape"), budget.drop("bad-shape", "a.yaml", 7, 3, count=2), budget.drop("bad-shape", "b.yaml", 1, 1)
+        (True, None, None)
+        >>> [p.message for p in budget.summaries()]
+        ["3 more 'bad-shape' problems are not listed (the first at a.yaml:7)"]
+        """
+        self.counts[code] = self.counts.get(code, 0) + count
+        if code not in self.first_dropped:
+            self.first_dropped[code] = Problem(path, line, col, code, CODES[code].description)
 
     def summaries(self) -> list[Problem]:
         return [Problem(first.path, first.line, first.col, code,

@@ -14,7 +14,8 @@ kg.bench --hostile``) the full-size one from the same code. Shapes are those of 
 * :func:`star` ``n`` leaves of one kind around a hub of the same kind (no quiz distractors);
 * :func:`many_files` one concept per file;
 * :func:`long_aliases` concepts with very long aliases (search compares them);
-* :func:`bare_numbers` a list of numbers: each one a ``bad-shape`` problem.
+* :func:`bare_numbers` a list of numbers: each one a ``bad-shape`` problem;
+* :func:`empty_concepts` a list of empty mappings: four ``missing-field`` problems each.
 
 >>> import yaml
 >>> [c["id"] for c in yaml.safe_load(chain(3))]
@@ -108,6 +109,11 @@ def long_aliases(n: int, length: int) -> str:
 def bare_numbers(n: int) -> str:
     """A YAML list of ``n`` numbers: each entry is a bad-shape problem."""
     return "".join(f"- {i}\n" for i in range(n))
+
+
+def empty_concepts(n: int) -> str:
+    """A YAML list of ``n`` empty mappings: each entry is four missing-field errors (5 bytes each)."""
+    return "- {}\n" * n
 
 
 HEADER = "pack:\n  name: hostile\n  languages: en\nconcepts:\n"

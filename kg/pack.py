@@ -258,8 +258,13 @@ def load_pack(path: str | os.PathLike | None = None, *, limits: Limits = Limits(
     return pack
 
 
-#: Problems kept per file; past this one limit-exceeded record stands for the rest (a hostile file can make millions).
+#: Problems kept per file; past this one limit-exceeded record stands for the rest (a hostile file can make millions),
+#: and once a file has this many errors its remaining entries are not checked (nor loaded).
 MAX_PROBLEMS_PER_FILE = 1000
+#: Error records made per pack before the remaining files are not read at all (a compiler's error limit): 2,000
+#: files of 1,000 problems each are a pack nobody fixes by reading the four-millionth record, and making them cost
+#: seconds per million. Problems that are only counted (see :meth:`kg.checks.ProblemBudget.drop`) cost nothing.
+MAX_PROBLEMS_PER_PACK = 100_000
 
 
 def _load(root: Path, limits: Limits, use_c: bool, shown_as: str | None) -> tuple[Pack, "ProblemBudget", int]:
@@ -275,10 +280,16 @@ def _load(root: Path, limits: Limits, use_c: bool, shown_as: str | None) -> tupl
     concepts: list[tuple[str, RawConcept]] = []
     expectations: list = []
     header: dict = {}
-    total = 0
-    for file in files:
+    total = made = 0
+    for number, file in enumerate(files):
         shown = _shown_path(file, root, shown_as)
+        if made >= MAX_PROBLEMS_PER_PACK:
+            problems.append(Problem(shown, 1, 1, "limit-exceeded",
+                                    f"the pack has over {MAX_PROBLEMS_PER_PACK:,} errors: this file and the {len(files) - number - 1:,} after it are not read",
+                                    "fix the problems listed and check again"))
+            break
         found: list[Problem] = []
+        stopped: list[tuple[int, int, int]] = []
         data = _read_limited(file, shown, limits, found)
         if data is not None:
             total += len(data)
@@ -291,7 +302,8 @@ def _load(root: Path, limits: Limits, use_c: bool, shown_as: str | None) -> tupl
                 document = parse(text, shown, max_depth=limits.max_depth, use_c=use_c)
                 found.extend(document.problems)
                 if document.data is not None:
-                    file_concepts, file_header = concepts_from_document(document.data, shown, found, document.position, expectations)
+                    file_concepts, file_header = concepts_from_document(document.data, shown, found, document.position, expectations,
+                                                                          budget=budget, stop_after=MAX_PROBLEMS_PER_FILE, stopped=stopped)
                     sections = {**header.get("sections", {}), **file_header.get("sections", {})}
                     header.update(file_header)
                     if sections:
@@ -299,10 +311,15 @@ def _load(root: Path, limits: Limits, use_c: bool, shown_as: str | None) -> tupl
                     concepts.extend((shown, concept) for concept in file_concepts)
                 elif not document.problems:
                     found.append(Problem(shown, 1, 1, "empty-file", "the file holds no concepts", "add concepts or delete the file"))
+        made += sum(1 for problem in found if problem.severity == "error")
         if len(found) > MAX_PROBLEMS_PER_FILE:
             found = found[:MAX_PROBLEMS_PER_FILE] + [Problem(shown, 1, 1, "limit-exceeded",
                                                              f"{len(found) - MAX_PROBLEMS_PER_FILE:,} more problems in this file are not listed",
                                                              "fix the ones above and check again")]
+        for line, col, entries in stopped:
+            found.append(Problem(shown, line, col, "limit-exceeded",
+                                 f"{MAX_PROBLEMS_PER_FILE:,} errors in this file: checking stops here; this entry and the "
+                                 f"{entries - 1:,} after it are not loaded", "fix the problems above and check again"))
         problems.extend(budget.keep(found))
     return _assemble(root, files, header, concepts, problems, expectations, budget)
 

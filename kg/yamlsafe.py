@@ -257,7 +257,12 @@ def _build(loader, path: str, problems: list[Problem], max_depth: int, position:
                 if event.tag not in _TEXT_TAGS:
                     raise _tag(path, line, col, event.tag)
                 value = event.value
-                if stack and isinstance(stack[-1][0], YMap) and stack[-1][1] is None and not _is_text_key(value, event.implicit[0] and not event.style):
+                if stack and type(stack[-1][0]) is YList:  # the common case inline: one item of a list
+                    container = stack[-1][0]
+                    container.append(value)
+                    container.item_pos.append((line, col))
+                    continue
+                if stack and stack[-1][1] is None and not _is_text_key(value, event.implicit[0] and not event.style):
                     problems.append(Problem(path, line, col, "non-string-key", f"key {value!r} is read as a {_implicit_type(value)}, not text",
                                             f"quote it: \"{value}\""))
                     stack[-1][1], stack[-1][2] = "", False

@@ -85,6 +85,54 @@ def test_problems_of_one_code_are_capped_per_pack_with_a_summary_of_the_same_sev
         "800 more 'bad-shape' problems" in p.message for p in shapes)
 
 
+def test_bad_entries_past_the_pack_budget_are_counted_without_records(tmp_path):
+    from kg.checks import MAX_PROBLEMS_PER_CODE
+
+    files = {f"n{i}.yaml": hostile.bare_numbers(MAX_PROBLEMS_PER_CODE) for i in range(4)}
+    files["z.yaml"] = hostile.chain(2)  # concepts after the flood still load
+    pack = load_pack(hostile.write(tmp_path / "numbers", files))
+    shapes = [p for p in pack.problems if p.code == "bad-shape"]
+    assert len(shapes) == MAX_PROBLEMS_PER_CODE + 1
+    summary = shapes[-1]
+    assert f"{3 * MAX_PROBLEMS_PER_CODE:,} more 'bad-shape' problems are not listed" in summary.message
+    assert (summary.path.rsplit("/", 1)[-1], summary.line) == ("n1.yaml", 5)  # the first one not listed, after the header
+    assert sorted(pack.graph) == ["c0", "c1"]
+
+
+def test_checking_a_file_stops_at_its_error_limit_with_the_place_and_what_is_not_loaded(tmp_path):
+    from kg.pack import MAX_PROBLEMS_PER_FILE
+
+    entries = MAX_PROBLEMS_PER_FILE // 4 + 50  # four missing-field errors each
+    pack = pack_of(tmp_path, hostile.empty_concepts(entries) + hostile.chain(1))
+    (stop,) = [p for p in pack.problems if p.code == "limit-exceeded"]
+    assert (stop.line, stop.col) == (4 + MAX_PROBLEMS_PER_FILE // 4 + 1, 5)  # the entry after the limit (header is 4 lines)
+    assert "checking stops here" in stop.message and "the 50 after it are not loaded" in stop.message
+    assert len([p for p in pack.problems if p.code == "missing-field"]) == MAX_PROBLEMS_PER_FILE
+    assert "c0" not in pack.graph  # the concept after the stop is not loaded
+
+
+def test_warnings_never_stop_checking_a_file(tmp_path):
+    from kg.pack import MAX_PROBLEMS_PER_FILE
+
+    text = "".join(f"- {{id: w{i}, name: W{i}, kind: concept, summary: S., d2l: [chapter_x/no-such-page.html]}}\n"
+                   for i in range(MAX_PROBLEMS_PER_FILE + 10))
+    pack = pack_of(tmp_path, text)
+    assert pack.graph.number_of_nodes() == MAX_PROBLEMS_PER_FILE + 10
+    assert not any("checking stops" in p.message for p in pack.problems)
+
+
+def test_reading_stops_at_the_packs_error_limit_naming_the_first_file_not_read(tmp_path, monkeypatch):
+    import kg.pack
+    from kg.pack import MAX_PROBLEMS_PER_FILE
+
+    monkeypatch.setattr(kg.pack, "MAX_PROBLEMS_PER_PACK", 2 * MAX_PROBLEMS_PER_FILE)
+    files = {f"n{i}.yaml": hostile.empty_concepts(MAX_PROBLEMS_PER_FILE // 4) for i in range(5)}
+    pack = load_pack(hostile.write(tmp_path / "empty", files))
+    (stop,) = [p for p in pack.problems if p.code == "limit-exceeded"]
+    assert (stop.path.rsplit("/", 1)[-1], stop.line) == ("n2.yaml", 1)
+    assert f"over {2 * MAX_PROBLEMS_PER_FILE:,} errors" in stop.message and "the 2 after it are not read" in stop.message
+
+
 def test_path_on_a_long_chain_is_iterative(tmp_path):
     pack = pack_of(tmp_path, hostile.chain(3000))  # the old recursive walk overflowed at ~1000
     paths = connect(pack, "c0", "c2999")
