@@ -2,6 +2,7 @@
 
     python -m kg.bench [--sizes 1000,10000,100000] [--runs 5] [--json bench.json]
     python -m kg.bench --hostile [LABEL] [--json hostile.json]   (issue 15's table of hostile packs)
+    python -m kg.bench --app-upload [LABEL] [--json upload.json]   (the app server's memory on near-limit zip uploads)
 
 Datasets: the shipped graph, the Metacademy pack (imported into a temporary
 folder from ``shared/datasets/metacademy``), and synthetic packs from
@@ -37,6 +38,7 @@ import gc
 import json
 import os
 import platform
+import re
 import statistics
 import subprocess
 import sys
@@ -346,6 +348,8 @@ HOSTILE_ROWS = [
      lambda h: {f"n{i:04d}.yaml": h.bare_numbers(1_000) for i in range(1_999)}, ["check", "--graph", "{pack}"]),
     ("1,999 files of 1,000 empty concepts (8 million problems, 10 MB)", "20 s CPU (found in round two)",
      lambda h: {f"n{i:04d}.yaml": h.empty_concepts(1_000) for i in range(1_999)}, ["check", "--graph", "{pack}"]),
+    ("19,900 concepts each requiring 100 others (2 million edges, 15 MB)", "42 s CPU, 2.6 GB (found in round two)",
+     lambda h: h.dense_requires(19_900, 100), ["check", "--graph", "{pack}"]),
     ("one 5 MB file of 748,000 empty concepts (3 million problems)", "8.1 s CPU, 1.2 GB (found in round two)",
      lambda h: {"big.yaml": h.empty_concepts(748_000)}, ["check", "--graph", "{pack}"]),
 ]
@@ -396,6 +400,132 @@ def hostile_table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+# --------------------------------------------------------------------------- the app server's memory on an upload (issue 15)
+
+#: (label, how to build the upload's files). Both are just inside the app's upload bounds (kg.unpack.UploadLimits:
+#: 16 MB unpacked, about 20,000 concepts; 2,000 members; a 10 MB archive).
+def _near_limit_uploads():
+    from . import hostile
+    from .synth import generate
+
+    def valid():  # the largest ordinary pack the app takes: 17,000 synthetic concepts, about 15 MB
+        return dict(generate(17_000, 200, 0))
+
+    def dense():  # 19,900 concepts each requiring 100 earlier ones: 2 million edges in 15 MB
+        return hostile.dense_requires(19_900, 100)
+
+    return [("17,000 synthetic concepts (15 MB unpacked)", valid),
+            ("19,900 concepts each requiring 100 others (2 million edges, 15 MB unpacked)", dense)]
+
+
+def _process_tree_kb(pid: int, field: str) -> int:
+    """``field`` (VmHWM: peak, VmRSS: now) of a process plus its descendants, in kB."""
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            total += int(status.split(field + ":", 1)[1].split()[0])
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo.extend(int(child) for child in (task / "children").read_text().split())
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
+
+
+def app_upload_memory(only: str = "") -> list[dict]:
+    """Upload each near-limit zip through the app's real page and read the server's peak memory.
+
+    One fresh ``streamlit run app.py`` per upload (so each peak is that upload's); Debian's Chromium through
+    Playwright opens the Checks tab, sets the sidebar's file input, waits for the page to say the pack is
+    shown (or why it is refused), opens Explore, then reads ``VmHWM`` of the server and its children.
+    """
+    import io
+    import socket
+    import urllib.request
+    import zipfile
+
+    from playwright.sync_api import sync_playwright
+
+    root = Path(__file__).resolve().parents[1]
+    rows = []
+    for label, build in _near_limit_uploads():
+        if only and only not in label:
+            continue
+        with tempfile.TemporaryDirectory(prefix="kg-upload-bench-") as work:
+            buffer = io.BytesIO()
+            files = build()
+            with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+                for name, text in files.items():
+                    archive.writestr(f"pack/{name}", text)
+            upload = Path(work) / "near-limit.zip"
+            upload.write_bytes(buffer.getvalue())
+            unpacked = sum(len(text.encode("utf-8")) for text in files.values())
+            with socket.socket() as sock:
+                sock.bind(("127.0.0.1", 0))
+                port = sock.getsockname()[1]
+            env = {k: v for k, v in os.environ.items() if k != "KG_GRAPH"}
+            log = open(Path(work) / "server.log", "wb")
+            server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(root / "app.py"), "--server.port", str(port),
+                                       "--server.headless", "true", "--server.address", "localhost",
+                                       "--browser.gatherUsageStats", "false"], cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
+            try:
+                deadline = time.monotonic() + 120
+                while True:
+                    try:
+                        with urllib.request.urlopen(f"http://localhost:{port}/_stcore/health", timeout=2) as answer:
+                            if answer.read() == b"ok":
+                                break
+                    except OSError:
+                        pass
+                    if server.poll() is not None or time.monotonic() > deadline:
+                        raise RuntimeError(f"streamlit did not start: {(Path(work) / 'server.log').read_text()[-2000:]}")
+                    time.sleep(0.3)
+                with sync_playwright() as playwright:
+                    browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=[
+                        "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                        "--disable-component-update", "--no-first-run"])
+                    page = browser.new_page()
+                    page.goto(f"http://localhost:{port}/?tab=checks&lang=en", timeout=120_000)
+                    page.locator('[data-testid="stTabs"]').first.wait_for(timeout=120_000)
+                    page.wait_for_timeout(1000)
+                    before_kb = _process_tree_kb(server.pid, "VmHWM")
+                    start = time.perf_counter()
+                    page.locator('[data-testid="stSidebar"] [data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(upload))
+                    shown = page.get_by_text(re.compile("Showing the uploaded pack|could not be opened")).first
+                    shown.wait_for(timeout=600_000)
+                    seconds = time.perf_counter() - start
+                    outcome = shown.inner_text().strip()
+                    page.get_by_role("tab", name="Explore").click()
+                    page.wait_for_timeout(5000)
+                    browser.close()
+                peak_kb = _process_tree_kb(server.pid, "VmHWM")
+                now_kb = _process_tree_kb(server.pid, "VmRSS")
+            finally:
+                server.terminate()
+                try:
+                    server.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    server.kill()
+                log.close()
+        row = {"upload": label, "zip_mb": round(len(buffer.getvalue()) / 2**20, 1), "unpacked_mb": round(unpacked / 2**20, 1),
+               "files": len(files), "seconds_to_shown": round(seconds, 1), "server_before_mb": round(before_kb / 1024),
+               "server_peak_mb": round(peak_kb / 1024), "server_after_mb": round(now_kb / 1024), "outcome": outcome[:160]}
+        print(f"  {label}: peak {row['server_peak_mb']} MB (before the upload {row['server_before_mb']} MB), "
+              f"{row['seconds_to_shown']} s; {row['outcome']}", file=sys.stderr)
+        rows.append(row)
+    return rows
+
+
+def app_upload_table(rows: list[dict]) -> str:
+    lines = ["| upload (zip) | zip | unpacked | server before | server peak (VmHWM) | after | shown in | the page says |",
+             "|---|---:|---:|---:|---:|---:|---:|---|"]
+    for row in rows:
+        lines.append(f"| {row['upload']} | {row['zip_mb']} MB | {row['unpacked_mb']} MB | {row['server_before_mb']} MB | "
+                     f"{row['server_peak_mb']} MB | {row['server_after_mb']} MB | {row['seconds_to_shown']} s | {row['outcome']} |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m kg.bench", description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="1000,10000,100000", help="synthetic pack sizes, comma-separated")
@@ -408,7 +538,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--hostile", nargs="?", const="", metavar="LABEL",
                         help="instead: the hostile-pack table of issue 15 (whole kg processes under /usr/bin/time -v); "
                              "LABEL picks the rows whose input contains it")
+    parser.add_argument("--app-upload", nargs="?", const="", metavar="LABEL",
+                        help="instead: the app server's peak memory on near-limit zip uploads through the real page "
+                             "(streamlit, Playwright, /usr/bin/chromium); LABEL picks the uploads whose label contains it")
     args = parser.parse_args(argv)
+    if args.app_upload is not None:
+        rows = app_upload_memory(args.app_upload)
+        print(app_upload_table(rows))
+        if args.json:
+            Path(args.json).write_text(json.dumps({"date": datetime.date.today().isoformat(), "machine": machine(), "rows": rows},
+                                                  indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        return 0
     if args.hostile is not None:
         rows = hostile_benchmark(args.hostile)
         print(hostile_table(rows))

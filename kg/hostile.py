@@ -15,7 +15,8 @@ kg.bench --hostile``) the full-size one from the same code. Shapes are those of 
 * :func:`many_files` one concept per file;
 * :func:`long_aliases` concepts with very long aliases (search compares them);
 * :func:`bare_numbers` a list of numbers: each one a ``bad-shape`` problem;
-* :func:`empty_concepts` a list of empty mappings: four ``missing-field`` problems each.
+* :func:`empty_concepts` a list of empty mappings: four ``missing-field`` problems each;
+* :func:`dense_requires` many short edge lists (2 million edges in 15 MB).
 
 >>> import yaml
 >>> [c["id"] for c in yaml.safe_load(chain(3))]
@@ -114,6 +115,21 @@ def bare_numbers(n: int) -> str:
 def empty_concepts(n: int) -> str:
     """A YAML list of ``n`` empty mappings: each entry is four missing-field errors (5 bytes each)."""
     return "- {}\n" * n
+
+
+def dense_requires(n: int, per_concept: int, per_file: int = 20, seed: int = 0) -> dict[str, str]:
+    """``n`` concepts in files of ``per_file``, each requiring ``per_concept`` earlier ones chosen at random:
+    short ids make an edge about 8 bytes, so 15 MB holds 2 million edges."""
+    import random
+
+    rng, files = random.Random(seed), {}
+    for start in range(0, n, per_file):
+        text = []
+        for i in range(start, min(n, start + per_file)):
+            before = [f"c{t}" for t in sorted(rng.sample(range(i), min(i, per_concept)))]
+            text.append(_concept(f"c{i}", edges={"requires": before}))
+        files[f"f{start:06d}.yaml"] = "".join(text)
+    return files
 
 
 HEADER = "pack:\n  name: hostile\n  languages: en\nconcepts:\n"

@@ -40,6 +40,10 @@ class Limits:
     max_pack_bytes: int = 512 * 1024 * 1024
     max_files: int = 10_000
     max_depth: int = 32
+    #: Typed edges written in the whole pack (contrasts included). Each one costs about 1 KB once in the
+    #: graph: 15 MB of short edge lists (2 million edges) took 42 s and 2.6 GB. The 100,000-concept
+    #: synthetic pack has 350,000; the app lowers it for uploads (:class:`kg.unpack.UploadLimits`).
+    max_edges: int = 500_000
 
 
 def default_pack_path() -> Path:
@@ -280,7 +284,7 @@ def _load(root: Path, limits: Limits, use_c: bool, shown_as: str | None) -> tupl
     concepts: list[tuple[str, RawConcept]] = []
     expectations: list = []
     header: dict = {}
-    total = made = 0
+    total = made = edges = 0
     for number, file in enumerate(files):
         shown = _shown_path(file, root, shown_as)
         if made >= MAX_PROBLEMS_PER_PACK:
@@ -304,6 +308,12 @@ def _load(root: Path, limits: Limits, use_c: bool, shown_as: str | None) -> tupl
                 if document.data is not None:
                     file_concepts, file_header = concepts_from_document(document.data, shown, found, document.position, expectations,
                                                                           budget=budget, stop_after=MAX_PROBLEMS_PER_FILE, stopped=stopped)
+                    edges += sum(len(concept.edges) + len(concept.contrasts) for concept in file_concepts)
+                    if edges > limits.max_edges:
+                        problems.append(Problem(shown, 1, 1, "limit-exceeded",
+                                                f"the pack has more than {limits.max_edges:,} edges; this file and later ones are skipped",
+                                                "split the pack, or load it with a higher Limits.max_edges"))
+                        break
                     sections = {**header.get("sections", {}), **file_header.get("sections", {})}
                     header.update(file_header)
                     if sections:

@@ -137,11 +137,24 @@ class UploadLimits:
     """What the app loads from one upload, checked on the unpacked files before any parsing.
 
     A 3.4 MB zip unpacking to 64 MB held 1.25 million concepts and kept 3.2 GB in the app's cache;
-    at most 16 MB and 20,000 concepts keep one loaded upload near 100 MB.
+    at most 16 MB and 20,000 concepts keep one loaded upload near 100 MB. Edges are counted while
+    loading (:attr:`kg.pack.Limits.max_edges`, see :meth:`load_limits`): 15 MB of short edge lists
+    are 2 million edges, which took the app's server past 2.5 GB.
     """
 
     max_bytes: int = 16 * 1024 * 1024
     max_concepts: int = 20_000
+    max_edges: int = 100_000
+
+    def load_limits(self):
+        """The :class:`kg.pack.Limits` to load an upload with.
+
+        >>> UploadLimits().load_limits().max_edges
+        100000
+        """
+        from .pack import Limits
+
+        return Limits(max_edges=self.max_edges)
 
 
 #: An ``id`` key as YAML or JSON writes it: block (``- id:``/``id:``), flow (``{id:``, ``, id:``) or quoted.

@@ -133,6 +133,17 @@ def test_reading_stops_at_the_packs_error_limit_naming_the_first_file_not_read(t
     assert f"over {2 * MAX_PROBLEMS_PER_FILE:,} errors" in stop.message and "the 2 after it are not read" in stop.message
 
 
+def test_a_pack_past_its_edge_limit_stops_at_the_file_that_crosses_it(tmp_path):
+    from kg.pack import Limits
+
+    files = {f"f{i}.yaml": hostile.chain(10, prefix=f"p{i}-") for i in range(4)}  # 9 edges a file
+    pack = load_pack(hostile.write(tmp_path / "chains", files), limits=Limits(max_edges=20))
+    (stop,) = [p for p in pack.problems if p.code == "limit-exceeded"]
+    assert (stop.path.rsplit("/", 1)[-1], stop.line) == ("f2.yaml", 1)
+    assert "more than 20 edges" in stop.message
+    assert pack.graph.number_of_edges() == 18 and "p2-0" not in pack.graph
+
+
 def test_path_on_a_long_chain_is_iterative(tmp_path):
     pack = pack_of(tmp_path, hostile.chain(3000))  # the old recursive walk overflowed at ~1000
     paths = connect(pack, "c0", "c2999")

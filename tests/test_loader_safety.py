@@ -17,6 +17,11 @@ LOADERS = pytest.mark.parametrize("use_c", [True, False], ids=["libyaml", "pure"
 CONCEPT = "- id: a\n  name: A\n  kind: concept\n  summary: S.\n"  # lines 1-4
 
 
+def concept(node: str) -> str:
+    """CONCEPT with another id and a name of its own (two concepts are never meant to share a name here)."""
+    return CONCEPT.replace("id: a", f"id: {node}").replace("name: A", f"name: {node.upper()}")
+
+
 def write(tmp_path, content, name="p.yaml"):
     path = tmp_path / name
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -141,7 +146,7 @@ def test_default_limits():
 @LOADERS
 def test_file_size_limit_is_configurable(tmp_path, use_c):
     write(tmp_path, CONCEPT + "# " + "x" * 500 + "\n", "big.yaml")
-    write(tmp_path, CONCEPT.replace("id: a", "id: b"), "small.yaml")
+    write(tmp_path, concept("b"), "small.yaml")
     pack = load_pack(tmp_path, limits=Limits(max_file_bytes=300), use_c=use_c)
     assert [(p.path.rsplit("/", 1)[-1], p.code, p.line) for p in pack.errors] == [("big.yaml", "limit-exceeded", 1)]
     assert list(pack.graph) == ["b"]
@@ -158,7 +163,7 @@ def test_default_file_size_limit(tmp_path, use_c):
 @LOADERS
 def test_total_pack_size_limit(tmp_path, use_c):
     for number in range(5):
-        write(tmp_path, CONCEPT.replace("id: a", f"id: c{number}"), f"{number}.yaml")
+        write(tmp_path, concept(f"c{number}"), f"{number}.yaml")
     size = (tmp_path / "0.yaml").stat().st_size
     pack = load_pack(tmp_path, limits=Limits(max_pack_bytes=size * 3 + 1), use_c=use_c)
     assert [code for code, _ in errors(pack)] == ["limit-exceeded"]
@@ -168,7 +173,7 @@ def test_total_pack_size_limit(tmp_path, use_c):
 @LOADERS
 def test_number_of_files_limit(tmp_path, use_c):
     for number in range(6):
-        write(tmp_path, CONCEPT.replace("id: a", f"id: c{number}"), f"{number}.yaml")
+        write(tmp_path, concept(f"c{number}"), f"{number}.yaml")
     pack = load_pack(tmp_path, limits=Limits(max_files=4), use_c=use_c)
     assert [code for code, _ in errors(pack)] == ["limit-exceeded"]
     assert pack.graph.number_of_nodes() == 4
@@ -221,7 +226,7 @@ def test_duplicate_key_at_second_line_naming_the_first(tmp_path, use_c):
 
 @LOADERS
 def test_duplicate_key_in_a_nested_mapping(tmp_path, use_c):
-    text = CONCEPT + "  requires:\n  - to: b\n    why: one\n    to: c\n" + CONCEPT.replace("id: a", "id: b")
+    text = CONCEPT + "  requires:\n  - to: b\n    why: one\n    to: c\n" + concept("b")
     pack = load(tmp_path, text, use_c)
     (problem,) = [p for p in pack.problems if p.code == "duplicate-key"]
     assert problem.line == 8 and "line 6" in problem.message
@@ -273,7 +278,7 @@ def test_minutes_and_year_are_the_only_numbers(tmp_path, use_c):
 
 # --- encodings ------------------------------------------------------------------------------------
 
-PACK_TEXT = CONCEPT + "  name_zh: 甲\n  summary_zh: 上下文中的概念。\n" + CONCEPT.replace("id: a", "id: b") + "  requires: [a]\n"
+PACK_TEXT = CONCEPT + "  name_zh: 甲\n  summary_zh: 上下文中的概念。\n" + concept("b") + "  requires: [a]\n"
 
 
 @LOADERS
@@ -364,7 +369,7 @@ def test_empty_files_are_reported(tmp_path, use_c, text):
 def test_one_broken_file_does_not_hide_the_others(tmp_path, use_c):
     write(tmp_path, "- !!python/name:os.system x\n", "a.yaml")
     write(tmp_path, b"\xff", "b.yaml")
-    write(tmp_path, CONCEPT.replace("id: a", "id: good"), "c.yaml")
+    write(tmp_path, concept("good"), "c.yaml")
     write(tmp_path, "&x [*x]", "d.yaml")
     pack = load_pack(tmp_path, use_c=use_c)
     assert [(p.path.rsplit("/", 1)[-1], p.code) for p in pack.errors] == [

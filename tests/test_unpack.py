@@ -53,7 +53,7 @@ def test_unsafe_archive_is_a_pack_error():
 
 
 def test_a_pack_in_nested_folders_extracts_and_loads(out):
-    data = make_zip({"pack/": b"", "pack/a.yaml": CONCEPT, "pack/sub/b.yml": CONCEPT.replace(b"id: a", b"id: b"),
+    data = make_zip({"pack/": b"", "pack/a.yaml": CONCEPT, "pack/sub/b.yml": CONCEPT.replace(b"id: a", b"id: b").replace(b"name: A", b"name: B"),
                      "pack/notes.txt": b"x", "pack/image.png": b"\x89PNG", "pack/script.py": b"import os"})
     written = extract_zip(data, out)
     assert sorted(p.relative_to(out.resolve()).as_posix() for p in written) == ["pack/a.yaml", "pack/sub/b.yml"]

@@ -17,6 +17,7 @@ from kg import layout, load_pack, render
 from kg.errors import KgError
 from kg.export import EXPORTERS, select_nodes
 from kg.learner import open_store
+from kg.pack import Limits
 from kg.queries import connect, study_order
 from kg.quiz import make_quiz
 from kg.schema import section_key
@@ -61,10 +62,10 @@ def pack_fingerprint(path: str) -> str:
     return f"{Path(path).resolve()}:{digest.hex() if digest is not None else 'unlisted'}"
 
 
-def _safe_load(path: Path, shown: str, shown_as: str | None = None):
+def _safe_load(path: Path, shown: str, shown_as: str | None = None, limits: Limits = Limits()):
     """A pack, or None and an error message: a pack that cannot load never crashes the app."""
     try:
-        return load_pack(path, shown_as=shown_as), ""
+        return load_pack(path, shown_as=shown_as, limits=limits), ""
     except (KgError, OSError, RecursionError, MemoryError) as err:
         return None, f"{shown}: {err}"
 
@@ -90,7 +91,7 @@ def upload_file_name(name: str) -> str:
     return base if base.lower().endswith((".yaml", ".yml")) else (base + ".yaml" if base else "pack.yaml")
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=2)  # a near-limit upload holds about 240 MB (README: two are kept)
 def load_uploaded_pack(name: str, digest: str, _data: bytes):
     """Unpack an upload into a temporary folder, load it, and delete the folder (the pack is in memory)."""
     from kg.unpack import UnsafeArchive, UploadLimits, ZipLimits, extract_zip, upload_problem
@@ -111,7 +112,7 @@ def load_uploaded_pack(name: str, digest: str, _data: bytes):
         if too_large:
             return None, too_large
         # problems name the files under the upload's own name, never the temporary folder; the cached Pack is not touched
-        return _safe_load(root, name, shown_as=Path(name).name if name.lower().endswith(".zip") else "")
+        return _safe_load(root, name, shown_as=Path(name).name if name.lower().endswith(".zip") else "", limits=limits.load_limits())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
