@@ -4,12 +4,10 @@ from __future__ import annotations
 import io
 import json
 import re
-import sys
 import zipfile
-from pathlib import Path
 
 import pytest
-from kgtest import HOSTILE, ROOT, SMALL, hostile_yaml
+from kgtest import ROOT, SMALL, hostile_yaml
 from streamlit.testing.v1 import AppTest
 
 from kg.markup import markdown_literal as md  # what the app shows for pack text

@@ -32,7 +32,6 @@ def quiz_ui(pack, pack_key: str) -> None:
         st.error(w("query_error", error=md(err)))
         questions = []
     token = hashlib.sha256(repr((pack_key, topic, count, seed, state.lang, retry)).encode()).hexdigest()[:12]
-    state.quiz_token = token
     if not questions:
         st.info(w("quiz_none"))
     else:
