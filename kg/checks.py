@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import TYPE_CHECKING
 
 import networkx as nx
@@ -18,7 +19,7 @@ REDUNDANCY_LIMIT = 20_000
 
 def graph_problems(pack: "Pack") -> list[Problem]:
     """Problems visible only once every file is loaded and the graph is built."""
-    graph, problems = pack.graph, name_problems(pack)
+    graph, problems = pack.graph, name_problems(pack) + same_name_problems(pack)
     check_zh = "zh" in pack_languages(pack.header)  # a pack declaring 'languages: en' is not asked for Chinese
     for node, data in graph.nodes(data=True):
         path, line, col = pack.where[node]
@@ -91,13 +92,66 @@ def mixed_script_word(text: str) -> str | None:
     return None
 
 
+#: Cyrillic and Greek letters drawn like a Latin letter in common fonts, read as that letter (before case folding, so
+#: that a Greek small beta is not read as a Latin b): the part of Unicode's confusables (UTS #39) a pack of English
+#: and Chinese names can meet. Letters that only resemble one (Greek alpha, iota, kappa) are left alone.
+_LOOK_ALIKE = str.maketrans(
+    "\u0430\u0435\u043e\u0440\u0441\u0443\u0445\u0456\u0458\u0455\u0501\u051b\u051d\u04bb\u04cf"  # а е о р с у х і ј ѕ ԁ ԛ ԝ һ ӏ
+    "\u0410\u0412\u0415\u041a\u041c\u041d\u041e\u0420\u0421\u0422\u0425\u0423\u0406\u0408\u0405\u04c0"  # А В Е К М Н О Р С Т Х У І Ј Ѕ Ӏ
+    "\u0391\u0392\u0395\u0396\u0397\u0399\u039a\u039c\u039d\u039f\u03a1\u03a4\u03a5\u03a7\u03bf\u03bd\u03c1",  # Α Β Ε Ζ Η Ι Κ Μ Ν Ο Ρ Τ Υ Χ ο ν ρ
+    "aeopcyxijsdqwhl" "ABEKMHOPCTXYIJSI" "ABEZHIKMNOPTYXovp")
+_SPACES = re.compile(r"\s+")
+
+
+def visible_key(text: str) -> str:
+    """What a reader sees of a name, as a key: NFKC (full-width and styled letters as plain ones), look-alike
+    Cyrillic and Greek letters as Latin, case folded, invisible characters removed, runs of spaces as one.
+
+    >>> visible_key("ReLU") == visible_key("R\u0435LU") == visible_key("re\u200blu") == visible_key("\uff32\uff45\uff2c\uff35")
+    True
+    >>> visible_key("\u03b2-VAE") == visible_key("B-VAE"), visible_key("批  归一化 ") == visible_key("批 归一化")
+    (False, True)
+    """
+    text = unicodedata.normalize("NFKC", INVISIBLE.sub("", text)).translate(_LOOK_ALIKE).casefold()
+    return _SPACES.sub(" ", text).strip()
+
+
+def same_name_problems(pack: "Pack") -> list[Problem]:
+    """Two concepts whose names (English or Chinese, in either field) a reader sees as the same name.
+
+    Concepts are taken in the order they are written (file, line); the later one is located and the
+    message names the earlier one and its place. A concept whose English and Chinese names are the
+    same (``GELU`` twice) is not a problem.
+    """
+    graph, problems = pack.graph, []
+    first: dict[str, tuple[str, str, str]] = {}  # visible key -> (concept, field, name as written)
+    for node in sorted(graph, key=lambda n: (pack.where[n], n)):
+        data = graph.nodes[node]
+        for field in ("name", "name_zh"):
+            label = data.get(field)
+            if not label:
+                continue
+            key = visible_key(label)
+            if not key:
+                continue
+            other = first.setdefault(key, (node, field, label))
+            if other[0] != node:
+                path, line, col = pack.where[node]
+                other_path, other_line, other_col = pack.where[other[0]]
+                same = "is" if label == other[2] else "looks the same as"
+                problems.append(Problem(path, line, col, "duplicate-name",
+                                        f"the {field} {label!r} of '{node}' {same} the {other[1]} {other[2]!r} of '{other[0]}' "
+                                        f"({other_path}:{other_line}:{other_col})",
+                                        "rename one of the two (e.g. add what tells them apart), or merge them if they are one concept"))
+    return problems
+
+
 def name_problems(pack: "Pack") -> list[Problem]:
     """Names that lie: an alias that is another concept's id or name, a name that is another concept's id,
     invisible characters, look-alike scripts.
 
     Compared case-insensitively and after NFC normalisation (done on load), as :meth:`kg.pack.Pack.resolve`
-    looks names up. Two concepts sharing a name are not flagged (synthetic and imported packs have them;
-    ``resolve`` takes the first in id order).
+    looks names up. Two concepts sharing a name are :func:`same_name_problems` (a warning).
     """
     graph, problems = pack.graph, []
     ids = {node.casefold(): node for node in graph}

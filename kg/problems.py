@@ -88,6 +88,8 @@ CODES: dict[str, Code] = {
                                "you may remove it; the study order stays the same"),
     "name-collision": Code(ERROR, "An alias is another concept's id or name, or a name is another concept's id (compared after Unicode normalisation), so a name would pick the wrong concept.",
                            "rename the alias or the name so that each names one concept"),
+    "duplicate-name": Code(ERROR, "Two concepts show the same name, English or Chinese (compared after Unicode normalisation, case folding, without invisible characters and reading look-alike Cyrillic or Greek letters as Latin), so a reader cannot tell them apart and the name finds only one of them.",
+                           "rename one of the two, or merge them if they are one concept"),
     "invisible-character": Code(WARNING, "A name or alias holds an invisible character (zero-width space, joiner, bidi control), so two different names look the same.",
                                 "delete the invisible character"),
     "mixed-script": Code(WARNING, "A word of a name or alias mixes Latin with Cyrillic or Greek letters (e.g. a Cyrillic е in a Latin word): a look-alike of another name.",

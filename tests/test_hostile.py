@@ -328,7 +328,28 @@ def test_homoglyphs_and_invisible_characters_are_warnings_but_chinese_and_greek_
     text = (hostile._concept("a", name="Ad\u0430m", edges={"requires": ["b", "c"]}) + hostile._concept("b", name="Ada\u200bm")
             + hostile._concept("c", name="TD(λ) β-VAE 残差ResNet", aliases=["ReLU 激活函数"]))
     pack = pack_of(tmp_path, text)
-    assert sorted((p.code, p.line) for p in pack.problems) == [("invisible-character", 10), ("mixed-script", 5)]
+    # b's "Ada\u200bm" and a's "Ad\u0430m" are also the same name to a reader (test below)
+    assert sorted((p.code, p.line) for p in pack.problems) == [("duplicate-name", 10), ("invisible-character", 10), ("mixed-script", 5)]
+
+
+def test_two_concepts_a_reader_sees_as_one_name_are_an_error_at_the_second_naming_the_first(tmp_path):
+    def concept(node, name, name_zh, **edges):
+        return hostile._concept(node, name=name, edges=edges).replace("  kind:", f"  name_zh: {json.dumps(name_zh)}\n  kind:")
+
+    text = (concept("a", "Layer Norm", "层归一化", requires=["b", "c", "d", "e", "f", "g"])
+            + concept("b", "LAYER  norm", "层归一化二")            # case and spacing: line 11
+            + concept("c", "\u0410\u0412C", "字母")                 # Cyrillic А and В: looks like "ABC"
+            + concept("d", "ABC", "字母二")                          # line 21, after c
+            + concept("e", "B-VAE", "层归一化\u3000")                 # a Chinese name with a trailing ideographic space: line 26
+            + concept("f", "\u03b2-VAE", "贝塔")                     # Greek beta is not a B
+            + concept("g", "GELU", "GELU"))                           # its own two names agree
+    pack = pack_of(tmp_path, text)
+    found = sorted((p.line, p.code, p.severity) for p in pack.problems if p.code == "duplicate-name")
+    assert found == [(11, "duplicate-name", "error"), (21, "duplicate-name", "error"), (26, "duplicate-name", "error")]
+    by_line = {p.line: p.message for p in pack.problems if p.code == "duplicate-name"}
+    assert "'b'" in by_line[11] and "of 'a' (" in by_line[11] and "pack.yaml:5:" in by_line[11]
+    assert "the name 'ABC' of 'd' looks the same as the name 'АВC' of 'c'" in by_line[21] and "pack.yaml:16:" in by_line[21]
+    assert "of 'e' looks the same as the name_zh '层归一化' of 'a'" in by_line[26]
 
 
 # ---------------------------------------------------------------- nothing lost: the cache
