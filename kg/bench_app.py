@@ -2,12 +2,14 @@
 
     python -m kg.bench_app [--runs 5] [--json app-bench.json]
 
-Two servers run side by side on free localhost ports: the app on the shipped graph, and a page whose
-whole script is one ``st.write``. Each visit opens a fresh browser context (no cookies, no cache) and
-takes, from the browser's own clock (``performance.now()``, zero at navigation start), the moment the
-bare page's text is on screen and the moment the app's first graph is drawn (the drawing script marks
-its canvas ``data-drawn``). The first visit of each server is reported apart ("cold": the app loads
-the pack then); the ratio is of the medians of the later, warm visits, which every later visitor sees.
+Two servers run side by side on free localhost ports, with the same settings (the checkout's
+``.streamlit/config.toml``): the app on the shipped graph, and a page whose whole script is one
+``st.write``. Each visit opens a fresh browser context (no cookies, no cache) and takes, from the
+browser's own clock (``performance.now()``, zero at navigation start), the moment the bare page's
+text is on screen and the moment the app's first graph is drawn (the drawing script marks its canvas
+``data-drawn``). The first visit of each server is reported apart ("cold": the app loads the pack
+then); the ratio is of the medians of the later, warm visits, which every later visitor sees, taken
+in turns (bare, app, bare, app ...) so that both see the same load on the machine.
 
 The goal (issue 14): the app's first graph within 1.5x the bare page's text. Timings are reported,
 never asserted by tests. Needs streamlit, Playwright for Python and ``/usr/bin/chromium``.
@@ -16,21 +18,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import socket
+import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
 
+from kg.app.serve import APP, CHROMIUM, CHROMIUM_ARGS, streamlit_server
+
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
 BARE_TEXT = "kg bare page"
 GOAL = 1.5
 
@@ -44,41 +40,6 @@ APP_DRAWN = """() => {
   return false;
 }"""
 BARE_SHOWN = "() => document.body.innerText.includes(" + json.dumps(BARE_TEXT) + ") ? performance.now() : false"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextmanager
-def _server(script: Path, cwd: Path, log: Path):
-    port = _free_port()
-    command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
-               "--server.headless", "true", "--server.address", "localhost", "--browser.gatherUsageStats", "false"]
-    env = {k: v for k, v in os.environ.items() if k != "KG_GRAPH"}
-    with open(log, "wb") as out:
-        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
-        try:
-            deadline = time.monotonic() + 90
-            while True:
-                try:
-                    with urllib.request.urlopen(f"http://localhost:{port}/_stcore/health", timeout=2) as answer:
-                        if answer.read() == b"ok":
-                            break
-                except OSError:
-                    pass
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"streamlit did not start: see {log}")
-                time.sleep(0.3)
-            yield f"http://localhost:{port}/"
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
 
 
 def _visit(browser, url: str, condition: str) -> float:
@@ -100,9 +61,12 @@ def measure(runs: int = 5) -> dict:
         folder = Path(folder)
         bare = folder / "bare.py"
         bare.write_text(f"import streamlit as st\nst.write({BARE_TEXT!r})\n", encoding="utf-8")
-        with _server(ROOT / "app.py", ROOT, folder / "app.log") as app_url, \
-                _server(bare, folder, folder / "bare.log") as bare_url, sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        # the same server and theme settings as the app (its .streamlit/config.toml), so only the page differs
+        (folder / ".streamlit").mkdir()
+        shutil.copyfile(ROOT / ".streamlit" / "config.toml", folder / ".streamlit" / "config.toml")
+        with streamlit_server(APP, log=folder / "app.log", cwd=ROOT) as app_url, \
+                streamlit_server(bare, log=folder / "bare.log", cwd=folder) as bare_url, sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             try:
                 cold = {"bare": _visit(browser, bare_url, BARE_SHOWN), "app": _visit(browser, app_url, APP_DRAWN)}
                 times: dict[str, list[float]] = {"bare": [], "app": []}

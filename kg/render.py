@@ -5,9 +5,12 @@ Two consumers share one drawing script:
 * :func:`render_html` builds one standalone, offline HTML page for ``kg export --format html``: a
   ``pyvis.network.Network`` holds the nodes, edges and options, and its ``generate_html`` renders
   them through kg's own template (``kg/static/page.html``) with autoescaping on;
-* the Streamlit app mounts :data:`COMPONENT_HTML`, :data:`DRAW_CSS` and :func:`component_js`
-  as a Custom Component v2 and passes :func:`graph_data` as its data. It draws with vis-network
-  directly, because a click on a node must come back to Python, which pyvis's pages cannot do.
+* the Streamlit app mounts :data:`COMPONENT_HTML`, :data:`DRAW_CSS` and :data:`COMPONENT_MODULE`
+  as the Custom Component v2 :data:`COMPONENT_NAME` and passes :func:`graph_data` as its data. It
+  draws with vis-network directly, because a click on a node must come back to Python, which pyvis's
+  pages cannot do. Streamlit serves the module, the drawing and vis-network from ``kg/static`` by URL
+  (declared in ``kg/pyproject.toml``), so a drawing message carries only data; :func:`component_js`
+  is the same module with its imports inlined, for a Streamlit that cannot find the declaration.
 
 Safety rules: no pack text is ever written into HTML markup or attributes. It travels as JSON — inside ``<script type="application/json">`` with ``<``, ``>``, ``&``
 and U+2028/U+2029 escaped, or as a component's data — and the page puts it on screen with
@@ -266,174 +269,13 @@ def _vis_module() -> str:
             + vis_network_js() + "\n;return module.exports; })();\n")
 
 
-#: The drawing script shared by the standalone page and the Streamlit component.
-DRAW_JS = r"""
-function kgDraw(vis, root, data, onSelect) {
-  root.textContent = "";
-  const make = (tag, cls, text) => {
-    const el = document.createElement(tag);
-    if (cls) el.className = cls;
-    if (text !== undefined) el.textContent = String(text);
-    return el;
-  };
-  const safeColour = (c) => (/^#[0-9a-f]{6}$/i.test(String(c)) ? String(c) : "#9ca3af");
-  const notice = make("div", "kg-notice", data.notice || "");
-  notice.hidden = !data.notice;
-  const canvas = make("div", "kg-canvas");
-  canvas.style.height = Math.max(200, Number(data.height) || 600) + "px";
-  const legend = make("div", "kg-legend");
-  const lg = data.legend || { kinds: [], edges: [] };
-  if (lg.kinds.length) legend.append(make("b", "kg-legend-title", lg.kinds_title));
-  for (const item of lg.kinds) {
-    const key = make("span", "kg-key");
-    const swatch = make("i", "kg-swatch");
-    swatch.style.background = safeColour(item.color);
-    swatch.style.borderColor = safeColour(item.border);
-    key.append(swatch, document.createTextNode(String(item.label)));
-    legend.append(key);
-  }
-  if (lg.edges.length) legend.append(make("b", "kg-legend-title", lg.edges_title));
-  for (const item of lg.edges) {
-    const key = make("span", "kg-key");
-    const line = make("i", "kg-line");
-    line.style.borderTopColor = safeColour(item.color);
-    line.style.borderTopStyle = item.dashes ? "dashed" : "solid";
-    key.append(line, document.createTextNode(String(item.label)));
-    legend.append(key);
-  }
-  root.append(notice, canvas, legend);
-  const words = data.words || {};
-  const tools = make("div", "kg-tools");
-  const full = make("button", "kg-fullscreen", words.fullscreen || "Full screen");
-  full.type = "button";
-  tools.append(full);
-  root.insertBefore(tools, canvas);
-  const tip = (text) => make("div", "kg-tip", text);
-  // Labels: the focus, its neighbours, search hits and highlighted concepts are always labelled; the
-  // rest show their label on hover or once zoomed in far enough to read it. A shown label never
-  // falls below MIN_PX on screen: when zoomed out, its font grows instead (the node stays small).
-  const MIN_PX = 12, READ_PX = 11;
-  const info = new Map((data.nodes || []).map((n) => [String(n.id), n]));
-  const baseFont = (n) => (n.focus ? 18 : 14);
-  const fontFor = (n, scale, hovered) => {
-    const shown = n.labelled || hovered || baseFont(n) * scale >= READ_PX * 1.15;
-    return shown ? Math.max(baseFont(n), MIN_PX / Math.max(scale, 0.05)) : 0;
-  };
-  const labelFor = (n, size) => (size ? String(n.label) : "");
-  const nodeStyle = (n) => ({
-    id: String(n.id), label: labelFor(n, fontFor(n, 1, false)), title: tip(n.title),
-    x: Number(n.x) || 0, y: Number(n.y) || 0, size: Number(n.size) || 14, shape: "dot",
-    borderWidth: n.focus ? 4 : (n.hit ? 4 : 1.5),
-    color: { background: safeColour(n.color), border: n.hit ? "#ea580c" : safeColour(n.border),
-             highlight: { background: safeColour(n.color), border: "#111827" },
-             hover: { background: safeColour(n.color), border: "#111827" } },
-    font: { size: fontFor(n, 1, false) || baseFont(n), color: "#111827", strokeWidth: 3, strokeColor: "#ffffff",
-            bold: { color: "#111827" } },
-    kgGroup: n.group === undefined ? null : String(n.group),
-  });
-  const nodes = new vis.DataSet((data.nodes || []).map(nodeStyle));
-  const edges = new vis.DataSet((data.edges || []).map((e) => ({
-    id: String(e.id), from: String(e.from), to: String(e.to), title: tip(e.title),
-    color: { color: safeColour(e.color), highlight: safeColour(e.color), hover: safeColour(e.color) },
-    dashes: Array.isArray(e.dashes) ? e.dashes.map(Number) : false, width: Number(e.width) || 1.5,
-    arrows: { to: { enabled: true, scaleFactor: 0.6 } },
-  })));
-  const options = {
-    autoResize: true,
-    physics: { enabled: !!data.physics, stabilization: { iterations: 200, fit: true },
-               barnesHut: { springLength: 140, avoidOverlap: 0.2, centralGravity: 0.6 } },
-    layout: { improvedLayout: false, randomSeed: 7 },
-    interaction: { hover: true, tooltipDelay: 120, keyboard: false, navigationButtons: false, multiselect: false },
-    edges: { smooth: false, selectionWidth: 1.5 },
-    nodes: { shape: "dot" },
-  };
-  const network = new vis.Network(canvas, { nodes, edges }, options);
-  canvas.dataset.nodes = String(nodes.length);
-  const groups = Array.isArray(data.groups) ? data.groups : [];
-  let hovered = null, pending = false, lastScale = -1;
-  const relabel = (force) => {
-    pending = false;
-    const scale = network.getScale();
-    if (!force && Math.abs(scale - lastScale) < 1e-3) return;
-    lastScale = scale;
-    const updates = [];
-    for (const [id, n] of info) {
-      const size = fontFor(n, scale, id === hovered);
-      const current = nodes.get(id);
-      if (!current) continue;
-      const label = labelFor(n, size);
-      if (current.label !== label || (size && current.font.size !== size)) {
-        updates.push({ id, label, font: { size: size || baseFont(n) } });
-      }
-    }
-    if (updates.length) nodes.update(updates);
-    const groupFont = Math.max(16, MIN_PX / Math.max(scale, 0.05));
-    for (const g of groups) {
-      const id = "group:" + String(g.id);
-      if (network.isCluster(id)) network.clustering.updateClusteredNode(id, { font: { size: groupFont } });
-    }
-  };
-  const schedule = () => { if (!pending) { pending = true; requestAnimationFrame(() => relabel(false)); } };
-  network.on("zoom", schedule);
-  network.on("hoverNode", (p) => { hovered = String(p.node); relabel(true); });
-  network.on("blurNode", () => { hovered = null; relabel(true); });
-  // The overview: one labelled cluster per section; clicking a cluster opens it in place.
-  const closeGroups = () => {
-    for (const g of groups) {
-      if (g.open) continue;
-      network.cluster({
-        joinCondition: (n) => n.kgGroup === String(g.id),
-        clusterNodeProperties: {
-          id: "group:" + String(g.id), label: String(g.label), shape: "box", borderWidth: g.hit ? 3 : 1,
-          title: tip(String(g.title || g.label)),
-          color: { background: g.hit ? "#ffedd5" : "#f9fafb", border: g.hit ? "#ea580c" : "#6b7280" },
-          font: { size: 16, color: "#111827", multi: false }, margin: 10, kgCluster: true,
-        },
-      });
-    }
-  };
-  if (groups.length) closeGroups();
-  canvas.dataset.groups = String(groups.length);
-  const settle = () => {
-    network.fit({ animation: false });
-    // fit() frames node centres only: zoom out a little so labels at the edge are not cut off
-    network.moveTo({ position: network.getViewPosition(), scale: network.getScale() * 0.88 });
-    relabel(true);
-  };
-  network.once("afterDrawing", () => { settle(); canvas.dataset.drawn = "1"; });
-  if (data.physics) {
-    // Physics settles once and stops, and the view is re-centred: nothing drifts afterwards.
-    network.once("stabilizationIterationsDone", () => { network.setOptions({ physics: { enabled: false } }); settle(); });
-  }
-  full.addEventListener("click", () => {
-    if (document.fullscreenElement) { document.exitFullscreen(); return; }
-    if (root.requestFullscreen) root.requestFullscreen().catch(() => {});
-  });
-  document.addEventListener("fullscreenchange", () => {
-    const on = document.fullscreenElement === root;
-    full.textContent = on ? (words.exit_fullscreen || "Exit full screen") : (words.fullscreen || "Full screen");
-    canvas.style.height = on ? "calc(100vh - 90px)" : Math.max(200, Number(data.height) || 600) + "px";
-    setTimeout(settle, 50);
-  });
-  if (data.focus) { try { network.selectNodes([String(data.focus)]); } catch (err) { /* focus not drawn */ } }
-  network.on("click", (params) => {
-    if (!params.nodes || !params.nodes.length) return;
-    const id = String(params.nodes[0]);
-    if (network.isCluster(id)) {
-      const inside = network.getNodesInCluster(id);
-      network.openCluster(id);
-      network.fit({ nodes: inside, animation: false });
-      relabel(true);
-      return;
-    }
-    onSelect(id);
-  });
-  network.kgRelabel = () => relabel(true);
-  canvas.__kgNetwork = network;
-  root.__kgNetwork = network;
-  return network;
-}
-"""
+def _static_text(name: str) -> str:
+    return (STATIC / name).read_text(encoding="utf-8")
+
+
+#: The drawing script shared by the standalone page and the Streamlit component (``kg/static/kg-draw.js``,
+#: an ES module; inlined here as a plain function declaration).
+DRAW_JS = _static_text("kg-draw.js").replace("export function kgDraw(", "function kgDraw(", 1)
 
 #: Styles of the drawing (tooltips need ``position: absolute``; vis-network's own CSS is not used).
 DRAW_CSS = r"""
@@ -458,23 +300,23 @@ div.vis-tooltip { position: absolute; visibility: hidden; z-index: 5; pointer-ev
 COMPONENT_HTML = '<div class="kg-root"></div>'
 
 
+#: The app's graph component: its name (``kg`` package, component ``graph`` in ``kg/pyproject.toml``) and
+#: its ES module, a path inside ``kg/static`` that Streamlit serves under ``/_stcore/bidi-components/kg.graph/``.
+COMPONENT_NAME = "kg.graph"
+COMPONENT_MODULE = "kg-graph.js"
+#: The module's imports, replaced by the scripts themselves when the module travels inline.
+_MODULE_IMPORTS = ('import "./vis-network.min.js";', 'import { kgDraw } from "./kg-draw.js";', "const VIS = globalThis.vis;")
+
+
 @lru_cache(maxsize=1)
 def component_js() -> str:
-    """The ES module of the Streamlit Custom Component v2: draws ``data`` and reports clicks."""
-    return _vis_module() + DRAW_JS + r"""
-export default function (component) {
-  const { data, parentElement, setTriggerValue } = component;
-  let root = parentElement.querySelector(".kg-root");
-  if (!root) {
-    root = document.createElement("div");
-    root.className = "kg-root";
-    parentElement.appendChild(root);
-  }
-  if (!data || !data.nodes) { root.textContent = ""; return; }
-  const network = kgDraw(VIS, root, data, (id) => setTriggerValue("clicked", id));
-  return () => { try { network.destroy(); } catch (err) { /* already gone */ } };
-}
-"""
+    """The component's ES module with vis-network and the drawing inlined (``kg/static/kg-graph.js``
+    without its imports): for a Streamlit that cannot serve ``kg/static`` (kg not installed as a package)."""
+    lines = _static_text(COMPONENT_MODULE).splitlines(keepends=True)
+    kept = [line for line in lines if not line.startswith(_MODULE_IMPORTS)]
+    if len(lines) - len(kept) != len(_MODULE_IMPORTS):
+        raise ValueError(f"{COMPONENT_MODULE} must import exactly: {_MODULE_IMPORTS}")
+    return _vis_module() + DRAW_JS + "".join(kept)
 
 
 _PAGE_JS = r"""
@@ -554,6 +396,6 @@ def render_html(pack: "Pack", nodes: Iterable[str], *, focus: str | None = None,
 
 
 __all__ = [
-    "COMPONENT_HTML", "DRAW_CSS", "EDGE_STYLES", "KIND_COLOURS",
+    "COMPONENT_HTML", "COMPONENT_MODULE", "COMPONENT_NAME", "DRAW_CSS", "EDGE_STYLES", "KIND_COLOURS",
     "component_js", "graph_data", "legend", "render_html", "script_json", "vis_network_js",
 ]

@@ -47,6 +47,14 @@ def test_installed_wheel_carries_the_graph(tmp_path):
     assert int(expectations) == len(checkout.expectations) > 0
     assert int(pages) == len(kg.d2l.pages()) > 200
     assert section == checkout.section_name("0") != ""
+    # ... and the app's graph component: Streamlit finds its declaration (kg/pyproject.toml) in the installed
+    # package and serves the script from the installed kg/static (tests/test_graph_assets.py, editable install)
+    assert (target / "kg" / "pyproject.toml").is_file() and (target / "kg" / "static" / "kg-graph.js").is_file()
+    script = ("from streamlit.components.v2.component_manager import BidiComponentManager; m = BidiComponentManager();"
+              "m.discover_and_register_components(); print(m.get_component_asset_root('kg.graph'))")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path, env=env)
+    assert result.returncode == 0, result.stderr
+    assert Path(result.stdout.strip()) == (target / "kg" / "static").resolve()
 
 
 def test_ci_runs_the_readme_test_command_verbatim():

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from kg import render
 from kg.schema import ID_PATTERN
@@ -24,9 +25,16 @@ export default function (component) {
 
 @st.cache_resource(show_spinner=False)
 def graph_component():
-    """The vis-network view as a Custom Component v2 (in the page, no iframe); clicks come back as a trigger."""
-    return st.components.v2.component("kg_graph", html=render.COMPONENT_HTML, css=render.DRAW_CSS,
-                                      js=render.component_js())
+    """The vis-network view as a Custom Component v2 (in the page, no iframe); clicks come back as a trigger.
+
+    Its script is served from kg/static by URL (declared in kg/pyproject.toml), so no drawing message
+    carries vis-network; where Streamlit cannot find that declaration (kg not installed), it travels inline."""
+    try:
+        return st.components.v2.component(render.COMPONENT_NAME, html=render.COMPONENT_HTML, css=render.DRAW_CSS,
+                                          js=render.COMPONENT_MODULE)
+    except StreamlitAPIException:
+        return st.components.v2.component(render.COMPONENT_NAME, html=render.COMPONENT_HTML, css=render.DRAW_CSS,
+                                          js=render.component_js())
 
 
 def on_graph_click(key: str) -> None:
