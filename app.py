@@ -18,6 +18,7 @@ from pathlib import Path
 import streamlit as st
 
 from kg.app import checks, compare, connect, explore, plan, quiz, today
+from kg.app.components import begin_run
 from kg.app.data import MAX_UPLOAD_BYTES, open_pack
 from kg.app.page import orientation_ui, page_css, tabs_ui
 from kg.app.profile import ensure_profile, save_profile
@@ -35,6 +36,7 @@ opened = open_pack(source_path or str(default_pack_path()), upload)
 pack, pack_key = opened.pack, opened.key
 
 # The session's view: from the URL on its first run, kept valid for the pack, the learner's profile loaded.
+begin_run()  # a browser's first run stops after its first graph (kg.app.components.draw)
 init_state(pack)
 if pack is not None:
     reconcile(pack, pack_key)

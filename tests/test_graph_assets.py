@@ -78,27 +78,57 @@ def browser():
         chromium.close()
 
 
-def test_the_browser_loads_the_script_by_url_and_the_messages_carry_only_data(browser, tmp_path):
-    with bench_app.serve(ROOT / "app.py", ROOT, tmp_path / "app.log") as url:
-        context = browser.new_context(viewport={"width": 1400, "height": 950})
-        page = context.new_page()
-        responses, requests, frames = {}, [], []
-        page.on("request", lambda request: requests.append(request.url))
-        page.on("response", lambda response: responses.setdefault(urlparse(response.url).path, response))
-        page.on("websocket", lambda socket: socket.on("framereceived", lambda payload: frames.append(payload)))
-        page.goto(url)
-        page.wait_for_function(bench_app.APP_DRAWN, timeout=90_000)
-        served = {name: responses.get(f"/_stcore/bidi-components/{render.COMPONENT_NAME}/{name}")
-                  for name in (render.COMPONENT_MODULE, "kg-draw.js", "vis-network.min.js")}
-        assert all(served.values()), sorted(responses)
-        for name, response in served.items():
-            assert response.status == 200, name
-            assert "javascript" in response.headers.get("content-type", ""), name
-            assert "public" in response.headers.get("cache-control", ""), name  # the browser may keep it
-        assert VIS_MARK in served["vis-network.min.js"].text()
-        context.close()
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("app")
+    with streamlit_server(APP, log=folder / "app.log", cwd=ROOT) as url:
+        yield url
+
+
+def test_the_browser_loads_the_script_by_url_and_the_messages_carry_only_data(browser, app_url):
+    context = browser.new_context(viewport={"width": 1400, "height": 950})
+    page = context.new_page()
+    responses, requests, frames = {}, [], []
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("response", lambda response: responses.setdefault(urlparse(response.url).path, response))
+    page.on("websocket", lambda socket: socket.on("framereceived", lambda payload: frames.append(payload)))
+    page.goto(app_url)
+    page.wait_for_function(bench_app.APP_DRAWN, timeout=90_000)
+    served = {name: responses.get(f"/_stcore/bidi-components/{render.COMPONENT_NAME}/{name}")
+              for name in (render.COMPONENT_MODULE, "kg-draw.js", "vis-network.min.js")}
+    assert all(served.values()), sorted(responses)
+    for name, response in served.items():
+        assert response.status == 200, name
+        assert "javascript" in response.headers.get("content-type", ""), name
+        assert "public" in response.headers.get("cache-control", ""), name  # the browser may keep it
+    assert VIS_MARK in served["vis-network.min.js"].text()
+    context.close()
     assert [u for u in requests if urlparse(u).hostname not in ("localhost", "127.0.0.1")] == []
     # the drawing arrived (the canvas is drawn), but no websocket message carried vis-network
     payloads = [frame if isinstance(frame, bytes) else frame.encode("utf-8") for frame in frames]
     assert payloads and not any(VIS_MARK.encode() in payload for payload in payloads)
     assert max(map(len, payloads)) < 200_000
+
+
+CANVAS = """() => {
+  for (const host of document.querySelectorAll('[data-testid^="stBidiComponent"]')) {
+    const canvas = (host.shadowRoot || host).querySelector('.kg-canvas');
+    if (canvas && canvas.dataset.drawn === '1') return canvas;
+  }
+  return null;
+}"""
+
+
+def test_the_first_screen_is_the_graph_and_the_rest_follows_without_drawing_it_again(browser, app_url):
+    """The first run stops after the first graph; once drawn, it asks for the rerun that brings the rest
+    (details column, sidebar), which sends the same drawing: the canvas on screen stays, not redrawn."""
+    context = browser.new_context(viewport={"width": 1400, "height": 950})
+    page = context.new_page()
+    page.goto(app_url)
+    page.wait_for_function(bench_app.APP_DRAWN, timeout=90_000)
+    page.evaluate(f"() => {{ ({CANVAS})().dataset.kgFirst = 'yes'; }}")
+    page.wait_for_selector('[data-testid="stSidebar"] [data-testid="stFileUploader"]', timeout=60_000)
+    page.wait_for_selector('button:has-text("Study plan for")', timeout=60_000)  # the details column's first action
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+    assert page.evaluate(f"() => ({CANVAS})().dataset.kgFirst") == "yes"
+    context.close()

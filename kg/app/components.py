@@ -43,7 +43,25 @@ def on_graph_click(key: str) -> None:
         st.session_state.focus = value  # reconcile() checks it is in the pack
 
 
+#: Session state: this run is the session's first in a browser, and stops once its first graph is sent.
+FIRST_SCREEN = "_kg_first_screen"
+
+
+def begin_run() -> None:
+    """Called at the top of every run. A browser's first run of a session sends the page down to its first
+    graph and stops there: everything after it (the details column, the sidebar) waits for the rerun the
+    drawn graph asks for, because the browser renders a batch of elements at once and the graph would wait
+    for all of them. Without a browser (AppTest, no request headers) every run is whole."""
+    st.session_state[FIRST_SCREEN] = "_kg_started" not in st.session_state and bool(st.context.headers.get("User-Agent"))
+    st.session_state["_kg_started"] = True
+
+
 def draw(pack_key: str, name: str, data: dict) -> None:
     """Mount the graph component; a click on a node refocuses (callback, no page reload)."""
     key = f"graph_{name}"
-    graph_component()(key=key, data=data, on_clicked_change=lambda: on_graph_click(key), height="content")
+    first = st.session_state.get(FIRST_SCREEN, False)
+    graph_component()(key=key, data={**data, "report_drawn": True} if first else data,
+                      on_clicked_change=lambda: on_graph_click(key), on_drawn_change=lambda: None, height="content")
+    if first:
+        st.session_state[FIRST_SCREEN] = False
+        st.stop()  # the rest of the page comes with the rerun the drawn graph asks for

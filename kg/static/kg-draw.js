@@ -135,6 +135,15 @@ export function kgDraw(vis, root, data, onSelect) {
     relabel(true);
   };
   network.once("afterDrawing", () => { settle(); canvas.dataset.drawn = "1"; });
+  // When the canvas changes size (the page filling in around it, a sidebar opening, a window resized)
+  // vis-network rescales the view: the drawing is framed again unless the learner has moved it, and
+  // the labels follow the new scale either way.
+  let moved = false;
+  network.on("dragStart", () => { moved = true; });
+  network.on("zoom", () => { moved = true; });
+  network.on("resize", () => requestAnimationFrame(() => {
+    if (!moved && canvas.dataset.drawn === "1") settle(); else relabel(true);
+  }));
   if (data.physics) {
     // Physics settles once and stops, and the view is re-centred: nothing drifts afterwards.
     network.once("stabilizationIterationsDone", () => { network.setOptions({ physics: { enabled: false } }); settle(); });

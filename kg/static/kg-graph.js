@@ -6,14 +6,30 @@ import { kgDraw } from "./kg-draw.js";
 const VIS = globalThis.vis;
 
 export default function (component) {
-  const { data, parentElement, setTriggerValue } = component;
+  const { data, parentElement, setTriggerValue, setStateValue } = component;
   let root = parentElement.querySelector(".kg-root");
   if (!root) {
     root = document.createElement("div");
     root.className = "kg-root";
     parentElement.appendChild(root);
   }
-  if (!data || !data.nodes) { root.textContent = ""; return; }
-  const network = kgDraw(VIS, root, data, (id) => setTriggerValue("clicked", id));
+  if (!data || !data.nodes) { root.textContent = ""; root.__kgShown = null; return; }
+  // A rerun that sends the same drawing keeps the one on screen (and the learner's zoom) instead of
+  // drawing it again; `report_drawn` asks for one "drawn" state once it is on screen (the app's first
+  // screen: the rest of the page follows in the rerun this causes).
+  const { report_drawn: report, ...drawing } = data;
+  const shown = JSON.stringify(drawing);
+  if (root.__kgShown !== shown || !root.__kgNetwork) {
+    root.__kgShown = null;
+    if (root.__kgNetwork) { try { root.__kgNetwork.destroy(); } catch (err) { /* already gone */ } }
+    kgDraw(VIS, root, drawing, (id) => setTriggerValue("clicked", id));
+    root.__kgShown = shown;
+  }
+  const network = root.__kgNetwork;
+  if (report && !root.__kgReported) {
+    root.__kgReported = true;
+    const tell = () => setTimeout(() => setStateValue("drawn", true), 0);
+    if (root.querySelector(".kg-canvas").dataset.drawn === "1") tell(); else network.once("afterDrawing", tell);
+  }
   return () => { try { network.destroy(); } catch (err) { /* already gone */ } };
 }
