@@ -141,9 +141,11 @@ export function kgDraw(vis, root, data, onSelect) {
   let moved = false;
   network.on("dragStart", () => { moved = true; });
   network.on("zoom", () => { moved = true; });
-  network.on("resize", () => requestAnimationFrame(() => {
-    if (!moved && canvas.dataset.drawn === "1") settle(); else relabel(true);
-  }));
+  // (after vis-network has finished rescaling: it announces the new size before it moves the view)
+  network.on("resize", () => queueMicrotask(() => { if (!moved && canvas.dataset.drawn === "1") settle(); else relabel(true); }));
+  // vis-network looks at its size once a second; a new width is taken at once instead (never a
+  // stretched or squeezed picture with labels too small in between).
+  if (typeof ResizeObserver === "function") new ResizeObserver(() => network.setSize("100%", "100%")).observe(canvas);
   if (data.physics) {
     // Physics settles once and stops, and the view is re-centred: nothing drifts afterwards.
     network.once("stabilizationIterationsDone", () => { network.setOptions({ physics: { enabled: false } }); settle(); });
