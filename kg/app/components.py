@@ -5,6 +5,7 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from kg import render
+from kg.app.state import sync_url
 from kg.schema import ID_PATTERN
 
 
@@ -64,4 +65,7 @@ def draw(pack_key: str, name: str, data: dict) -> None:
                       on_clicked_change=lambda: on_graph_click(key), on_drawn_change=lambda: None, height="content")
     if first:
         st.session_state[FIRST_SCREEN] = False
+        # What the end of the page does for the URL, done now: the next run must not take the URL it has
+        # not written yet for a Back/Forward (and undo a choice made on the first screen).
+        sync_url()
         st.stop()  # the rest of the page comes with the rerun the drawn graph asks for

@@ -22,7 +22,12 @@ export default function (component) {
   if (root.__kgShown !== shown || !root.__kgNetwork) {
     root.__kgShown = null;
     if (root.__kgNetwork) { try { root.__kgNetwork.destroy(); } catch (err) { /* already gone */ } }
-    kgDraw(VIS, root, drawing, (id) => setTriggerValue("clicked", id));
+    try {
+      kgDraw(VIS, root, drawing, (id) => setTriggerValue("clicked", id));
+    } catch (err) {
+      if (report) setTimeout(() => setStateValue("drawn", true), 0); // the rest of the page comes all the same
+      throw err;
+    }
     root.__kgShown = shown;
   }
   const network = root.__kgNetwork;
