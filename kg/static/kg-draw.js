@@ -145,7 +145,13 @@ export function kgDraw(vis, root, data, onSelect) {
   network.on("resize", () => queueMicrotask(() => { if (!moved && canvas.dataset.drawn === "1") settle(); else relabel(true); }));
   // vis-network looks at its size once a second; a new width is taken at once instead (never a
   // stretched or squeezed picture with labels too small in between).
-  if (typeof ResizeObserver === "function") new ResizeObserver(() => network.setSize("100%", "100%")).observe(canvas);
+  if (typeof ResizeObserver === "function") {
+    const watch = new ResizeObserver(() => {
+      if (!canvas.isConnected || !canvas.clientWidth) return; // gone (a new drawing, another tab) or hidden
+      try { network.setSize("100%", "100%"); } catch (err) { watch.disconnect(); } // destroyed meanwhile
+    });
+    watch.observe(canvas);
+  }
   if (data.physics) {
     // Physics settles once and stops, and the view is re-centred: nothing drifts afterwards.
     network.once("stabilizationIterationsDone", () => { network.setOptions({ physics: { enabled: false } }); settle(); });
