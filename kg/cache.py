@@ -35,7 +35,7 @@ from .pack import Limits, Pack, default_pack_path, find_pack_files, load_pack
 
 #: Bumped whenever the pickled Pack changes shape (v3: expectations, contrast_where), so an entry written by
 #: an older kg is rebuilt instead of read back without the new fields.
-_MAGIC = b"kg-pack-cache-v3\n"
+_MAGIC = b"kg-pack-cache-v4\n"  # v4: problems keep their code and fields, not sentences
 _HEAD = struct.Struct("<32sIQ")  # fingerprint (sha256), crc32 of payload, payload length
 
 

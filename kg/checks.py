@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 
-from .problems import CODES, Problem
+from .problems import Phrase, Problem, not_listed, problem
 from .schema import TARGET_FIRST, pack_languages
 
 if TYPE_CHECKING:
@@ -24,22 +24,17 @@ def graph_problems(pack: "Pack") -> list[Problem]:
     for node, data in graph.nodes(data=True):
         path, line, col = pack.where[node]
         if check_zh and not data.get("name_zh"):
-            problems.append(Problem(path, line, col, "missing-name-zh", f"'{node}' has no Chinese name", "add 'name_zh: ...'"))
+            problems.append(problem("missing-name-zh", (path, line, col), concept=node))
         if check_zh and not data.get("summary_zh"):
-            problems.append(Problem(path, line, col, "missing-summary-zh", f"'{node}' has no Chinese summary", "add 'summary_zh: ...'"))
+            problems.append(problem("missing-summary-zh", (path, line, col), concept=node))
         if graph.degree(node) == 0:
-            problems.append(Problem(path, line, col, "isolated-concept", f"'{node}' has no edges",
-                                    "connect it with requires, used-in, variant-of, solves or causes"))
+            problems.append(problem("isolated-concept", (path, line, col), concept=node))
     for source, target, edge_type, data in graph.edges(keys=True, data=True):
         if edge_type in ("solves", "causes") and graph.nodes[target].get("kind") != "problem":
-            path, line, col = pack.edge_where[(source, edge_type, target)]
-            problems.append(Problem(path, line, col, f"{edge_type}-non-problem",
-                                    f"'{source}' {edge_type} '{target}', whose kind is '{graph.nodes[target].get('kind')}', not 'problem'",
-                                    "use requires/used-in instead, or give the target kind: problem"))
+            problems.append(problem("solves-non-problem" if edge_type == "solves" else "causes-non-problem", pack.edge_where[(source, edge_type, target)],
+                                    source=source, target=target, kind=graph.nodes[target].get("kind")))
         if check_zh and data.get("why") and not data.get("why_zh"):
-            path, line, col = pack.edge_where[(source, edge_type, target)]
-            problems.append(Problem(path, line, col, "missing-why-zh", f"the '{edge_type}' edge from '{source}' to '{target}' has a 'why' but no 'why_zh'",
-                                    "add 'why_zh: ...' (the reason in Chinese)"))
+            problems.append(problem("missing-why-zh", pack.edge_where[(source, edge_type, target)], edge_type=edge_type, source=source, target=target))
     if pack.expectations:
         from .expect import expectation_problems
 
@@ -47,14 +42,14 @@ def graph_problems(pack: "Pack") -> list[Problem]:
     variant = nx.DiGraph((u, v) for u, v, k in graph.edges(keys=True) if k == "variant-of")
     variant_cycles = _cycles(variant)
     for cycle in variant_cycles:
-        problems.append(_cycle_problem(pack, "variant-cycle", [(u, "variant-of", v) for u, v in cycle]))
+        problems.append(_cycle_problem(pack, [(u, "variant-of", v) for u, v in cycle], variants=True))
     study = pack.study
     variant_nodes = {node for cycle in variant_cycles for edge in cycle for node in edge}
     for cycle in _cycles(study):
         written = [_written(study, before, after) for before, after in reversed(cycle)]
         if {n for e in written for n in (e[0], e[2])} <= variant_nodes and all(e[1] == "variant-of" for e in written):
             continue  # already reported as a variant-cycle
-        problems.append(_cycle_problem(pack, "study-cycle", written))
+        problems.append(_cycle_problem(pack, written, variants=False))
     if not problems_have_cycles(problems) and study.number_of_nodes() <= REDUNDANCY_LIMIT:
         problems.extend(_redundant_requires(pack, study))
     return problems
@@ -136,13 +131,11 @@ def same_name_problems(pack: "Pack") -> list[Problem]:
                 continue
             other = first.setdefault(key, (node, field, label))
             if other[0] != node:
-                path, line, col = pack.where[node]
                 other_path, other_line, other_col = pack.where[other[0]]
-                same = "is" if label == other[2] else "looks the same as"
-                problems.append(Problem(path, line, col, "duplicate-name",
-                                        f"the {field} {label!r} of '{node}' {same} the {other[1]} {other[2]!r} of '{other[0]}' "
-                                        f"({other_path}:{other_line}:{other_col})",
-                                        "rename one of the two (e.g. add what tells them apart), or merge them if they are one concept"))
+                problems.append(problem("duplicate-name", pack.where[node], field=field, concept=node, value=label,
+                                        same=Phrase("is-the-same-as" if label == other[2] else "looks-the-same-as"),
+                                        other_value=other[2], other_field=other[1], other=other[0],
+                                        first=f"{other_path}:{other_line}:{other_col}"))
     return problems
 
 
@@ -164,9 +157,8 @@ def name_problems(pack: "Pack") -> list[Problem]:
                 continue
             other = ids.get(label.casefold())
             if other is not None and other != node:
-                path, line, col = pack.where[node]
-                problems.append(Problem(path, line, col, "name-collision", f"'{node}' has the {field} {label!r}, which is the id of '{other}'",
-                                        "give it a name that is not another concept's id"))
+                problems.append(problem("name-collision", pack.where[node], field=field, concept=node, value=label, other=other,
+                                        other_has=Phrase("id-of")))
             owner.setdefault(label.casefold(), node)
     for node in sorted(graph):
         data = graph.nodes[node]
@@ -174,20 +166,17 @@ def name_problems(pack: "Pack") -> list[Problem]:
         for alias in data.get("aliases") or ():
             other = owner.get(alias.casefold())
             if other is not None and other != node:
-                problems.append(Problem(path, line, col, "name-collision", f"'{node}' has the alias {alias!r}, which is the name or id of '{other}'",
-                                        "an alias must be another name of this concept only; remove it"))
+                problems.append(problem("name-collision", (path, line, col), field="aliases", concept=node, value=alias, other=other,
+                                        other_has=Phrase("name-or-id-of")))
         for field in ("name", "name_zh", "aliases"):
             values = data.get(field) or ()
             for label in [values] if isinstance(values, str) else values:
                 if not label.isascii() and INVISIBLE.search(label):
-                    problems.append(Problem(path, line, col, "invisible-character",
-                                            f"the {'alias' if field == 'aliases' else field} {label!r} of '{node}' holds an invisible character",
-                                            "delete it: it makes two different names look the same"))
+                    problems.append(problem("invisible-character", (path, line, col), field=field, concept=node, value=label))
                 word = mixed_script_word(label)
                 if word:
-                    problems.append(Problem(path, line, col, "mixed-script",
-                                            f"the word {word!r} in the {field} of '{node}' mixes {' and '.join(sorted(_scripts(word))).lower()} letters",
-                                            "retype it in one script: it looks like another name"))
+                    problems.append(problem("mixed-script", (path, line, col), word=word, field=field, concept=node,
+                                            scripts=", ".join(sorted(script.capitalize() for script in _scripts(word)))))
     return problems
 
 
@@ -210,16 +199,13 @@ def _written(study: nx.DiGraph, before: str, after: str) -> tuple[str, str, str]
     return min(study.edges[before, after]["via"])
 
 
-def _cycle_problem(pack: "Pack", code: str, edges: list[tuple[str, str, str]]) -> Problem:
-    """Print the cycle as a chain of written edges, each with its file:line."""
+def _cycle_problem(pack: "Pack", edges: list[tuple[str, str, str]], *, variants: bool) -> Problem:
+    """The cycle as a chain of written edges; the hint lists each edge with its file:line."""
     sites = []
     for source, edge_type, target in edges:
         path, line, _ = pack.edge_where[(source, edge_type, target)]
-        sites.append(f"{source} {edge_type} {target} at {path}:{line}")
-    chain = _chain(edges)
-    path, line, col = pack.edge_where[edges[0]]
-    first_fix = "remove or reverse one of these edges: " + "; ".join(sites)
-    return Problem(path, line, col, code, f"cycle: {chain}", first_fix)
+        sites.append(f"{source} -[{edge_type}]-> {target} ({path}:{line})")
+    return problem("variant-cycle" if variants else "study-cycle", pack.edge_where[edges[0]], chain=_chain(edges), edges="; ".join(sites))
 
 
 def _chain(edges: list[tuple[str, str, str]]) -> str:
@@ -262,10 +248,7 @@ def _redundant_requires(pack: "Pack", study: nx.DiGraph) -> list[Problem]:
                 if edge_type != "requires" or source != node:
                     continue
                 if len(via) > 1 or implied >> index[pred] & 1:
-                    path, line, col = pack.edge_where[(source, edge_type, target)]
-                    problems.append(Problem(path, line, col, "redundant-requires",
-                                            f"'{source}' requires '{target}' is already implied by other edges",
-                                            "you may remove it; the study order stays the same"))
+                    problems.append(problem("redundant-requires", pack.edge_where[(source, edge_type, target)], source=source, target=target))
             waiting[pred] -= 1
             if not waiting[pred]:
                 del ancestors[pred]
@@ -283,9 +266,9 @@ class ProblemBudget:
     """Keeps at most :data:`MAX_PROBLEMS_PER_CODE` problems of each code, counting the ones it drops.
 
     >>> budget = ProblemBudget(limit=2)
-    >>> kept = budget.keep([Problem("a.yaml", line, 1, "bad-shape", "x") for line in (1, 2, 3, 4)])
+    >>> kept = budget.keep([problem("empty-file", ("a.yaml", line, 1)) for line in (1, 2, 3, 4)])
     >>> [p.line for p in kept], [p.message for p in budget.summaries()]
-    ([1, 2], ["2 more 'bad-shape' problems are not listed (the first at a.yaml:3)"])
+    ([1, 2], ["2 more 'empty-file' problems are not listed (the first at a.yaml:3)"])
     """
 
     def __init__(self, limit: int = MAX_PROBLEMS_PER_CODE):
@@ -320,10 +303,7 @@ class ProblemBudget:
         """
         self.counts[code] = self.counts.get(code, 0) + count
         if code not in self.first_dropped:
-            self.first_dropped[code] = Problem(path, line, col, code, CODES[code].description)
+            self.first_dropped[code] = Problem(path, line, col, code)  # only its place is shown, by the summary
 
     def summaries(self) -> list[Problem]:
-        return [Problem(first.path, first.line, first.col, code,
-                        f"{self.counts[code] - self.limit:,} more '{code}' problems are not listed (the first at {first.path}:{first.line})",
-                        "fix the ones listed and check again")
-                for code, first in sorted(self.first_dropped.items())]
+        return [not_listed(code, first, self.counts[code] - self.limit) for code, first in sorted(self.first_dropped.items())]

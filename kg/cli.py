@@ -69,9 +69,9 @@ def cmd_check(args) -> int:
                "concepts": pack.graph.number_of_nodes(), "edges": pack.graph.number_of_edges()})
     else:
         for problem in pack.problems:
-            print(problem.format())
-        print(f"{pack.graph.number_of_nodes()} concepts, {pack.graph.number_of_edges()} edges in {len(pack.files)} files: "
-              f"{counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} info")
+            print(problem.format(args.lang))
+        print(word("check_summary", args.lang, concepts=pack.graph.number_of_nodes(), edges=pack.graph.number_of_edges(),
+                   files=len(pack.files), errors=counts["error"], warnings=counts["warning"], infos=counts["info"]))
     if _unreadable(pack):
         return EXIT_USAGE
     failing = counts["error"] + (counts["warning"] if args.strict else 0)
@@ -813,6 +813,7 @@ def build_parser() -> argparse.ArgumentParser:
             command.add_argument("--fresh", action="store_true", help="ignore the profile's known concepts and targets")
 
     check = add("check", cmd_check, "Check a pack and print every problem with file:line:col, code and hint.", lang=False)
+    _lang_option(check, "messages and hints (--json keeps English messages, with the fields they are made of)")
     check.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
     check.add_argument("--max-file-mb", type=_positive, help="largest file to read, in MB (default 5)")
 

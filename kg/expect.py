@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 
-from .problems import Problem, did_you_mean, did_you_mean_hint
+from .problems import Phrase, Problem, did_you_mean, problem
 from .schema import EXPECT_FIELDS, EXPECT_KINDS
 
 if TYPE_CHECKING:
@@ -80,8 +80,7 @@ def expectations_from_value(value, position: tuple[int, int], path: str, problem
     from .yamlsafe import YList, YMap  # here, not at the top: a Pack read from the cache needs no YAML
 
     if not isinstance(value, YList):
-        problems.append(Problem(path, *position, "expect-malformed", "'expect' must be a list of assertions",
-                                "write '- before: [A, B]' entries, each with 'why:'"))
+        problems.append(problem("expect-malformed", (path, *position), field="expect", flaw=Phrase("not-a-list-of-assertions")))
         return []
     found = []
     for entry, (line, col) in zip(value, value.item_pos):
@@ -94,39 +93,35 @@ def expectations_from_value(value, position: tuple[int, int], path: str, problem
 def _entry(entry, line: int, col: int, path: str, problems: list[Problem]) -> Expectation | None:
     from .yamlsafe import YList, YMap  # here, not at the top: a Pack read from the cache needs no YAML
 
-    def malformed(message: str, hint: str = "", where: tuple[int, int] = (line, col)) -> None:
-        problems.append(Problem(path, *where, "expect-malformed", message,
-                                hint or "e.g. '- before: [backpropagation, cnn]' with 'why: ...'"))
+    def malformed(field: str, flaw: str, where: tuple[int, int] = (line, col), suggestion: str | None = None) -> None:
+        problems.append(problem("expect-malformed", (path, *where), field=field, flaw=Phrase(flaw), suggestion=suggestion))
 
     if not isinstance(entry, YMap):
-        return malformed("an assertion must be a mapping such as {before: [A, B], why: ...}")
+        return malformed("expect[]", "not-an-assertion-mapping")
     for key in entry:
         if key not in EXPECT_FIELDS:
-            return malformed(f"unknown key '{key}' in an assertion",
-                             did_you_mean_hint(did_you_mean(key, EXPECT_FIELDS)) or f"an assertion has one of {', '.join(EXPECT_KINDS)}, and 'why'",
-                             entry.key_pos[key])
+            return malformed(f"expect[].{key}", "not-an-assertion-key", entry.key_pos[key], did_you_mean(key, EXPECT_FIELDS))
     kinds = [key for key in entry if key in EXPECT_KINDS]
     if len(kinds) != 1:
-        return malformed("an assertion needs exactly one of " + ", ".join(EXPECT_KINDS) +
-                         (f", not {len(kinds)}" if kinds else ""))
+        return malformed("expect[]", "not-one-kind")
     kind = kinds[0]
     for key in ("why", "why_zh"):
         if key in entry and not isinstance(entry[key], str):
-            return malformed(f"'{key}' of an assertion must be text", "", entry.value_pos[key])
+            return malformed(f"expect[].{key}", "not-text", entry.value_pos[key])
     why = " ".join((entry.get("why") or "").split())
     if not why:
-        return malformed(f"this '{kind}' assertion has no 'why'", "say in one line why a teacher expects it")
+        return malformed("expect[].why", "no-why")
     value = entry[kind]
     if not isinstance(value, YList) or len(value) != 2 or not all(isinstance(item, str) for item in value):
-        return malformed(f"'{kind}' must be a list of two values: {EXPECT_KINDS[kind]}", "", entry.value_pos[kind])
+        return malformed(f"expect[].{kind}", "not-two-values", entry.value_pos[kind])
     first, second = value
     if kind == "max-steps":
         if not _STEPS.match(second) or int(second) < 1:
-            return malformed(f"the step count {second!r} of 'max-steps' is not a positive whole number", "", value.item_pos[1])
+            return malformed(f"expect[].{kind}", "not-a-step-count", value.item_pos[1])
         subject, target, steps = None, first, int(second)
     else:
         if first == second:
-            return malformed(f"'{kind}' names '{first}' twice", "an assertion relates two different concepts", entry.value_pos[kind])
+            return malformed(f"expect[].{kind}", "same-concept-twice", entry.value_pos[kind])
         subject, target, steps = first, second, None
     return Expectation(kind, subject, target, steps, why, " ".join((entry.get("why_zh") or "").split()),
                        (path, line, col), tuple(value.item_pos))
@@ -142,9 +137,8 @@ def expectation_problems(pack: "Pack") -> list[Problem]:
         positions = expectation.value_where if expectation.subject is not None else expectation.value_where[:1]
         unknown = [(node, position) for node, position in zip(ids, positions) if node not in graph]
         for node, position in unknown:
-            problems.append(Problem(expectation.where[0], *position, "expect-unknown-concept",
-                                    f"the '{expectation.kind}' assertion names unknown concept '{node}'",
-                                    did_you_mean_hint(did_you_mean(node, graph)) or "use a concept id of the pack"))
+            problems.append(problem("expect-unknown-concept", (expectation.where[0], *position), kind=expectation.kind, concept=node,
+                                    suggestion=did_you_mean(node, graph)))
         if not unknown:
             known.append(expectation)
     valid = _without_contradictions(known, problems)
@@ -154,18 +148,15 @@ def expectation_problems(pack: "Pack") -> list[Problem]:
         path, line, col = expectation.where
         subject, target = expectation.subject, expectation.target
         if expectation.kind == "before" and subject not in plan(target):
-            problems.append(Problem(path, line, col, "expect-failed",
-                                    f"'{subject}' is not in the study plan of '{target}'",
-                                    f"expected because: {expectation.why} Add the edges that make '{target}' need '{subject}'."))
+            problems.append(problem("expect-failed", (path, line, col), finding=Phrase("not-in-plan"), fix=Phrase("add-edges"),
+                                    subject=subject, target=target, why=expectation.why))
         elif expectation.kind == "not-in-plan" and subject in plan(target):
             chain = " -> ".join(nx.shortest_path(pack.study, subject, target))
-            problems.append(Problem(path, line, col, "expect-failed",
-                                    f"'{subject}' is in the study plan of '{target}' (via {chain})",
-                                    f"expected because: {expectation.why} Remove or retype the edge that drags it in."))
+            problems.append(problem("expect-failed", (path, line, col), finding=Phrase("in-plan"), fix=Phrase("remove-edge"),
+                                    subject=subject, target=target, chain=chain, why=expectation.why))
         elif expectation.kind == "max-steps" and len(plan(target)) > expectation.steps:
-            problems.append(Problem(path, line, col, "expect-failed",
-                                    f"the study plan of '{target}' has {len(plan(target))} steps, more than {expectation.steps}",
-                                    f"expected because: {expectation.why} 'kg audit' lists the edges that pull the most concepts in."))
+            problems.append(problem("expect-failed", (path, line, col), finding=Phrase("plan-too-long"), fix=Phrase("shorten-plan"),
+                                    target=target, steps=len(plan(target)), limit=expectation.steps, why=expectation.why))
     return problems
 
 
@@ -229,10 +220,8 @@ def _without_contradictions(expectations: list[Expectation], problems: list[Prob
         earlier = next((first_seen[key] for key in clashes if key in first_seen), None)
         if earlier is not None:
             path, line, col = expectation.where
-            problems.append(Problem(path, line, col, "expect-contradiction",
-                                    f"'{expectation.kind}: [{a}, {b}]' contradicts '{earlier.kind}: [{earlier.subject}, {earlier.target}]' "
-                                    f"at {earlier.where[0]}:{earlier.where[1]}",
-                                    "both cannot hold; keep the one a teacher would sign"))
+            problems.append(problem("expect-contradiction", (path, line, col), assertion=f"{expectation.kind}: [{a}, {b}]",
+                                    earlier=f"{earlier.kind}: [{earlier.subject}, {earlier.target}]", first=f"{earlier.where[0]}:{earlier.where[1]}"))
             continue
         first_seen.setdefault((expectation.kind, a, b), expectation)
         kept.append(expectation)

@@ -21,7 +21,7 @@ import networkx as nx
 from .checks import graph_problems
 from .errors import PackError, UnknownConcept
 from .perf import gc_paused
-from .problems import Problem, sort_problems
+from .problems import Phrase, Problem, not_listed_in_file, problem, sort_problems
 from .schema import EDGE_TYPES, TARGET_FIRST, section_key
 from .search import SearchIndex
 
@@ -61,23 +61,24 @@ def find_pack_files(root: Path, limits: Limits = Limits()) -> tuple[list[Path], 
     if root.is_file():
         return [root], problems
     if not root.is_dir():
-        return [], [Problem(str(root), 1, 1, "io-error", _what_it_is(root), "give a pack folder or a .yaml file with --graph")]
+        return [], [problem("io-error", (str(root), 1, 1), reason=_what_it_is(root))]
     files: list[Path] = []
     real_root = root.resolve()
     for folder, dirs, names in os.walk(root, onerror=lambda err: problems.append(
-            Problem(str(err.filename or root), 1, 1, "io-error", err.strerror or str(err)))):
+            problem("io-error", (str(err.filename or root), 1, 1), reason=err.strerror or str(err)))):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(names):
             if name.endswith(YAML_SUFFIXES) and not name.startswith("."):
                 file = Path(folder) / name
                 if file.is_symlink() and not _inside(file, real_root):
                     # A link is followed only within the pack: a shared pack could otherwise read any file on disk.
-                    problems.append(Problem(str(file), 1, 1, "io-error", "a link to a file outside the pack", "copy the file into the pack"))
+                    problems.append(problem("io-error", (str(file), 1, 1), reason=Phrase("link-outside-pack")))
                     continue
                 files.append(file)
     files.sort()
     if len(files) > limits.max_files:
-        problems.append(Problem(str(root), 1, 1, "limit-exceeded", f"the pack has {len(files)} files; the limit is {limits.max_files}"))
+        problems.append(problem("limit-exceeded", (str(root), 1, 1), subject=Phrase("the-pack"), limit=limits.max_files,
+                                unit=Phrase("unit-files"), consequence=Phrase("later-files-skipped")))
         files = files[: limits.max_files]
     return files, problems
 
@@ -90,20 +91,20 @@ def _inside(file: Path, real_root: Path) -> bool:
 
 
 def _what_it_is(path: Path) -> str:
-    """Why a --graph path is not a pack, in words: missing, a pipe, a device, a socket."""
+    """Why a --graph path is not a pack: missing, a pipe, a device, a socket (a phrase), or the system's reason."""
     try:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
-        return "no such file or folder"
+        return Phrase("no-such-path")
     except OSError as err:
         return err.strerror or str(err)
     if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO), not a pack file or folder"
+        return Phrase("fifo")
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device, not a pack file or folder"
+        return Phrase("device")
     if stat.S_ISSOCK(mode):
-        return "a socket, not a pack file or folder"
-    return "not a regular file or folder"
+        return Phrase("socket")
+    return Phrase("not-file-or-folder")
 
 
 @dataclass
@@ -288,9 +289,8 @@ def _load(root: Path, limits: Limits, use_c: bool, shown_as: str | None) -> tupl
     for number, file in enumerate(files):
         shown = _shown_path(file, root, shown_as)
         if made >= MAX_PROBLEMS_PER_PACK:
-            problems.append(Problem(shown, 1, 1, "limit-exceeded",
-                                    f"the pack has over {MAX_PROBLEMS_PER_PACK:,} errors: this file and the {len(files) - number - 1:,} after it are not read",
-                                    "fix the problems listed and check again"))
+            problems.append(problem("limit-exceeded", (shown, 1, 1), subject=Phrase("the-pack"), limit=MAX_PROBLEMS_PER_PACK,
+                                    unit=Phrase("unit-errors"), consequence=Phrase("files-not-read"), later=len(files) - number - 1))
             break
         found: list[Problem] = []
         stopped: list[tuple[int, int, int]] = []
@@ -298,7 +298,8 @@ def _load(root: Path, limits: Limits, use_c: bool, shown_as: str | None) -> tupl
         if data is not None:
             total += len(data)
             if total > limits.max_pack_bytes:
-                problems.append(Problem(shown, 1, 1, "limit-exceeded", f"the pack exceeds {limits.max_pack_bytes:,} bytes; this file and later ones are skipped"))
+                problems.append(problem("limit-exceeded", (shown, 1, 1), subject=Phrase("the-pack"), limit=limits.max_pack_bytes,
+                                        unit=Phrase("unit-bytes"), consequence=Phrase("this-and-later-skipped")))
                 break
             text, encoding_problems = decode(data, shown)
             found.extend(encoding_problems)
@@ -310,9 +311,8 @@ def _load(root: Path, limits: Limits, use_c: bool, shown_as: str | None) -> tupl
                                                                           budget=budget, stop_after=MAX_PROBLEMS_PER_FILE, stopped=stopped)
                     edges += sum(len(concept.edges) + len(concept.contrasts) for concept in file_concepts)
                     if edges > limits.max_edges:
-                        problems.append(Problem(shown, 1, 1, "limit-exceeded",
-                                                f"the pack has more than {limits.max_edges:,} edges; this file and later ones are skipped",
-                                                "split the pack, or load it with a higher Limits.max_edges"))
+                        problems.append(problem("limit-exceeded", (shown, 1, 1), subject=Phrase("the-pack"), limit=limits.max_edges,
+                                                unit=Phrase("unit-edges"), consequence=Phrase("this-and-later-skipped")))
                         break
                     sections = {**header.get("sections", {}), **file_header.get("sections", {})}
                     header.update(file_header)
@@ -320,16 +320,13 @@ def _load(root: Path, limits: Limits, use_c: bool, shown_as: str | None) -> tupl
                         header["sections"] = sections
                     concepts.extend((shown, concept) for concept in file_concepts)
                 elif not document.problems:
-                    found.append(Problem(shown, 1, 1, "empty-file", "the file holds no concepts", "add concepts or delete the file"))
-        made += sum(1 for problem in found if problem.severity == "error")
+                    found.append(problem("empty-file", (shown, 1, 1)))
+        made += sum(1 for found_problem in found if found_problem.severity == "error")
         if len(found) > MAX_PROBLEMS_PER_FILE:
-            found = found[:MAX_PROBLEMS_PER_FILE] + [Problem(shown, 1, 1, "limit-exceeded",
-                                                             f"{len(found) - MAX_PROBLEMS_PER_FILE:,} more problems in this file are not listed",
-                                                             "fix the ones above and check again")]
+            found = found[:MAX_PROBLEMS_PER_FILE] + [not_listed_in_file(shown, len(found) - MAX_PROBLEMS_PER_FILE)]
         for line, col, entries in stopped:
-            found.append(Problem(shown, line, col, "limit-exceeded",
-                                 f"{MAX_PROBLEMS_PER_FILE:,} errors in this file: checking stops here; this entry and the "
-                                 f"{entries - 1:,} after it are not loaded", "fix the problems above and check again"))
+            found.append(problem("limit-exceeded", (shown, line, col), subject=Phrase("the-file"), limit=MAX_PROBLEMS_PER_FILE,
+                                 unit=Phrase("unit-errors"), consequence=Phrase("entries-not-loaded"), later=entries - 1))
         problems.extend(budget.keep(found))
     return _assemble(root, files, header, concepts, problems, expectations, budget)
 
@@ -343,18 +340,19 @@ def _read_limited(file: Path, shown: str, limits: Limits, problems: list[Problem
         with os.fdopen(os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as stream:
             info = os.fstat(stream.fileno())
             if not stat.S_ISREG(info.st_mode):
-                problems.append(Problem(shown, 1, 1, "io-error", "not a regular file (a device, pipe or socket)", "remove it from the pack"))
+                problems.append(problem("io-error", (shown, 1, 1), reason=Phrase("not-regular-file")))
                 return None
             if info.st_size > limits.max_file_bytes:
-                problems.append(Problem(shown, 1, 1, "limit-exceeded", f"file is {info.st_size:,} bytes; the limit is {limits.max_file_bytes:,}",
-                                        "split it into several files or raise the limit"))
+                problems.append(problem("limit-exceeded", (shown, 1, 1), subject=Phrase("the-file"), limit=limits.max_file_bytes,
+                                        unit=Phrase("unit-bytes"), consequence=Phrase("file-not-read")))
                 return None
             data = stream.read(limits.max_file_bytes + 1)  # never more than the limit, even if the file grows meanwhile
     except OSError as err:
-        problems.append(Problem(shown, 1, 1, "io-error", err.strerror or str(err)))
+        problems.append(problem("io-error", (shown, 1, 1), reason=err.strerror or str(err)))
         return None
     if len(data) > limits.max_file_bytes:
-        problems.append(Problem(shown, 1, 1, "limit-exceeded", f"file grew past the limit of {limits.max_file_bytes:,} bytes while being read"))
+        problems.append(problem("limit-exceeded", (shown, 1, 1), subject=Phrase("the-file"), limit=limits.max_file_bytes,
+                                unit=Phrase("unit-bytes"), consequence=Phrase("file-not-read")))
         return None
     return data
 
@@ -396,15 +394,13 @@ def _add_contrasts(graph: nx.MultiDiGraph, defined: dict, problems: list[Problem
         for contrast in concept.contrasts:
             pair = tuple(sorted((node, contrast.target)))
             if contrast.target == node:
-                problems.append(Problem(shown, contrast.line, contrast.col, "self-loop", f"'{node}' contrasts with itself", "remove this entry"))
+                problems.append(problem("self-loop", (shown, contrast.line, contrast.col), concept=node, field="contrasts"))
             elif contrast.target not in defined:
-                problems.append(Problem(shown, contrast.line, contrast.col, "unknown-target", f"'contrasts' entry names unknown concept '{contrast.target}'",
-                                        suggest.hint(contrast.target) or "define that concept or fix the id"))
+                problems.append(problem("unknown-target", (shown, contrast.line, contrast.col), field="contrasts", target=contrast.target,
+                                        suggestion=suggest.match(contrast.target)))
             elif pair in contrast_where:
                 first = contrast_where[pair]
-                problems.append(Problem(shown, contrast.line, contrast.col, "duplicate-contrast",
-                                        f"the contrast of '{pair[0]}' and '{pair[1]}' is already written at {first[0]}:{first[1]}",
-                                        "write each pair once, on either concept; merge the two texts"))
+                problems.append(problem("duplicate-contrast", (shown, contrast.line, contrast.col), a=pair[0], b=pair[1], first=f"{first[0]}:{first[1]}"))
             else:
                 contrast_where[pair] = (shown, contrast.line, contrast.col)
                 other = defined[contrast.target][1].id
@@ -426,9 +422,7 @@ def _assemble(root, files, header, concepts, problems, expectations=(), budget=N
     for shown, concept in concepts:
         first = defined.get(concept.id)
         if first is not None:
-            problems.append(Problem(shown, concept.line, concept.col, "duplicate-id",
-                                    f"id '{concept.id}' is already defined at {first[0]}:{first[1].line}",
-                                    "rename one of the two concepts or merge them"))
+            problems.append(problem("duplicate-id", (shown, concept.line, concept.col), id=concept.id, first=f"{first[0]}:{first[1].line}"))
             continue
         defined[concept.id] = (shown, concept)
     graph = nx.MultiDiGraph()
@@ -443,14 +437,14 @@ def _assemble(root, files, header, concepts, problems, expectations=(), budget=N
         for edge in concept.edges:
             key = (edge.source, edge.type, edge.target)
             if edge.target == edge.source:
-                problems.append(Problem(shown, edge.line, edge.col, "self-loop", f"'{node}' {edge.type} itself", "remove this edge"))
+                problems.append(problem("self-loop", (shown, edge.line, edge.col), concept=node, field=edge.type))
             elif edge.target not in defined:
-                problems.append(Problem(shown, edge.line, edge.col, "unknown-target", f"'{edge.type}' edge to unknown concept '{edge.target}'",
-                                        suggest.hint(edge.target) or "define that concept or fix the id"))
+                problems.append(problem("unknown-target", (shown, edge.line, edge.col), field=edge.type, target=edge.target,
+                                        suggestion=suggest.match(edge.target)))
             elif key in edge_where:
                 first_line = edge_where[key][1]
-                problems.append(Problem(shown, edge.line, edge.col, "duplicate-edge", f"'{node}' {edge.type} '{edge.target}' is written twice (first on line {first_line})",
-                                        "remove one of them"))
+                problems.append(problem("duplicate-edge", (shown, edge.line, edge.col), concept=node, edge_type=edge.type, target=edge.target,
+                                        first_line=first_line))
             else:
                 # One string object per id and per edge type: the graph's dicts then share them, which
                 # saves memory and lets pickle write each once (the warm cache loads ~30% faster).

@@ -126,26 +126,27 @@ MAX_SUGGESTIONS = 200
 
 
 class Suggester:
-    """"Did you mean" hints for unknown ids, from one list of choices per pack, each word looked up once.
+    """The closest known id to an unknown one ("did you mean"), from one list of choices per pack, each word looked up once.
 
     >>> suggest = Suggester(["relu", "lstm"], budget=1)
-    >>> suggest.hint("reLu"), suggest.hint("relu-x"), suggest.hint("reLu")
-    ("did you mean 'relu'?", '', "did you mean 'relu'?")
+    >>> suggest.match("reLu"), suggest.match("relu-x"), suggest.match("reLu")
+    ('relu', None, 'relu')
     """
 
     def __init__(self, choices, budget: int = MAX_SUGGESTIONS):
         self.choices = list(choices)
         self.budget = budget
-        self.known: dict[str, str] = {}
+        self.known: dict[str, str | None] = {}
 
-    def hint(self, word: str) -> str:
+    def match(self, word: str) -> str | None:
+        """The closest choice, or None when none is close or the budget of look-ups is spent."""
         if word not in self.known:
             if self.budget <= 0:
-                return ""
+                return None
             self.budget -= 1
-            from .problems import did_you_mean, did_you_mean_hint
+            from .problems import did_you_mean
 
-            self.known[word] = did_you_mean_hint(did_you_mean(word[:MAX_COMPARED], self.choices))
+            self.known[word] = did_you_mean(word[:MAX_COMPARED], self.choices)
         return self.known[word]
 
 

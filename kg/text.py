@@ -2,7 +2,8 @@
 kind names, quiz prompts and the interface words of the command line, the app and the drawing.
 
 One module answers "this text in this language"; the command line, the exports, the quiz, the
-renderer and the app call it instead of choosing a field or a literal themselves. It imports
+renderer and the app call it instead of choosing a field or a literal themselves. (The message and
+hint of each problem code are written beside the code, in :data:`kg.problems.CODES`.) It imports
 neither streamlit nor pyvis. Pack text is
 returned as written (never escaped: escaping belongs to each output format). A Chinese field that
 is missing falls back to the English one, so a pack without translations still reads.
@@ -183,7 +184,6 @@ WORDS: dict[str, dict[str, str]] = {
         "n_steps_one": "{n} step", "n_steps_many": "{n} steps",
         "upload_button": "Choose a file",
         "other_summary": "中文 summary",
-        "problem_detail": "Details",
         "tab_compare": "Compare",
         "compare_pick": "Concepts to compare (two or three)",
         "compare_need": "Pick two or three concepts to see them side by side: what each is, what they share, how they differ and how they connect.",
@@ -458,6 +458,13 @@ WORDS: dict[str, dict[str, str]] = {
         "review_credited": "also refreshed through implicit repetition: {names}",
         "review_suspects": "worth a quick check (prerequisites of what you missed): {names}",
         "order_no_targets": "give a target, or set your profile's with 'kg targets add X'",
+        # kg check (the problems' own messages are templates of kg.problems.CODES)
+        "problem_line": "{path}:{line}:{col}: {severity} {code}: {message}",
+        "problem_hint": "  hint: {hint}",
+        "check_error": "error",
+        "check_warning": "warning",
+        "check_info": "info",
+        "check_summary": "{concepts} concepts, {edges} edges in {files} files: {errors} error(s), {warnings} warning(s), {infos} info",
     },
     "zh": {
         # the app (app.py and kg/app/): its pages, widgets and messages
@@ -470,7 +477,6 @@ WORDS: dict[str, dict[str, str]] = {
         "n_steps_one": "{n} 步", "n_steps_many": "{n} 步",
         "upload_button": "选择文件",
         "other_summary": "英文简介",
-        "problem_detail": "详细信息(英文)",
         "tab_compare": "对比",
         "compare_pick": "要对比的概念(两个或三个)",
         "compare_need": "选择两个或三个概念并排查看:各自是什么、有什么共同点、区别在哪里、如何关联。",
@@ -743,50 +749,14 @@ WORDS: dict[str, dict[str, str]] = {
         "review_credited": "通过隐式复习同时巩固:{names}",
         "review_suspects": "值得快速检查(答错概念的前置知识):{names}",
         "order_no_targets": "请给出目标,或用 'kg targets add X' 设置档案的目标",
+        # kg check (the problems' own messages are templates of kg.problems.CODES)
+        "problem_line": "{path}:{line}:{col}: {severity} {code}:{message}",
+        "problem_hint": "  建议:{hint}",
+        "check_error": "错误",
+        "check_warning": "警告",
+        "check_info": "提示",
+        "check_summary": "{files} 个文件,{concepts} 个概念,{edges} 条关系:{errors} 个错误,{warnings} 个警告,{infos} 条提示",
     },
-}
-
-
-#: What each problem code means, in Chinese (the English descriptions are kg.problems.CODES). In 中文 mode the
-#: Checks tab leads with this line; the problem's own detailed message, which quotes the pack, follows it.
-PROBLEMS_ZH: dict[str, str] = {
-    "io-error": "概念包的某个文件或文件夹无法读取。",
-    "limit-exceeded": "某个文件、整个概念包或某个结构超出了大小或深度上限。",
-    "bad-encoding": "文件不是有效的 UTF-8 或 UTF-16 编码,或含有控制字符。",
-    "yaml-syntax": "文件不是格式正确的 YAML。",
-    "forbidden-tag": "使用了 YAML 标签(如 !!python/object);只允许普通数据。",
-    "anchor-alias": "使用了 YAML 锚点(&a)或别名(*a);它们可能无限展开,因此被拒绝。",
-    "multiple-documents": "一个文件里有多个 YAML 文档(---)。",
-    "empty-file": "文件中没有概念(为空或只有注释)。",
-    "bad-shape": "文件或条目不是概念、概念列表或概念包头部的结构。",
-    "non-string-key": "映射的键不是文本(是数字、布尔值、空值或集合)。",
-    "duplicate-key": "同一个映射中出现两次相同的键;第二个被忽略。",
-    "missing-field": "缺少必填字段(id、name、kind、summary)或字段为空。",
-    "unknown-field": "概念、关系、参考文献或面试题中有格式未定义的字段。",
-    "wrong-type": "字段的值类型不对,例如应为文本处写成了列表。",
-    "bad-value": "字段的值超出允许范围(学习时间、年份、网址协议、章节)。",
-    "bad-id": "id 不是小写短横线格式(由单个短横线连接的 [a-z0-9]+,最多 80 个字符)。",
-    "unknown-kind": "类型不在类型词表中。",
-    "duplicate-id": "两个概念使用了同一个 id;第二个被忽略。",
-    "unknown-edge-type": "某字段像关系,但不是 requires、variant-of、used-in、solves、causes 之一。",
-    "unknown-target": "关系指向了概念包中不存在的 id。",
-    "self-loop": "概念有一条指向自己的关系。",
-    "duplicate-edge": "同一概念上同一条关系(类型和目标)写了两次。",
-    "study-cycle": "学习顺序中有环,环上的概念都无法先学。",
-    "variant-cycle": "几个概念互为变体,形成了环。",
-    "solves-non-problem": "solves 关系指向的概念类型不是“问题”。",
-    "causes-non-problem": "causes 关系指向的概念类型不是“问题”。",
-    "duplicate-contrast": "同一对概念的对比写了两次(方向不限)。",
-    "unknown-d2l-page": "d2l 条目不是《动手学深度学习》(任一版本)的页面。",
-    "missing-why-zh": "关系有原因(why)但没有中文原因(why_zh),而该概念包提供中文。",
-    "expect-malformed": "课程断言(expect:)不是含 before、not-in-plan、max-steps 之一(两个值)及 why 的映射。",
-    "expect-unknown-concept": "课程断言提到了概念包中没有的概念 id。",
-    "expect-contradiction": "两条课程断言不可能同时成立。",
-    "expect-failed": "某条课程断言在概念包的学习计划中不成立。",
-    "isolated-concept": "概念没有任何关系。",
-    "missing-name-zh": "概念没有中文名(name_zh)。",
-    "missing-summary-zh": "概念没有中文简介(summary_zh)。",
-    "redundant-requires": "这条 requires 关系已由其他学习顺序关系构成的链隐含。",
 }
 
 

@@ -10,7 +10,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from .d2l import pages as d2l_pages
-from .problems import Problem, did_you_mean, did_you_mean_hint
+from .problems import Phrase, Problem, did_you_mean, problem
 from .schema import (
     CONTRAST_FIELDS,
     D2L_PAGE_PATTERN,
@@ -102,8 +102,7 @@ def concepts_from_document(data, path: str, problems: list[Problem], position: t
         for key in data:
             if key not in ("concepts", "pack", "expect"):
                 line, col = data.key_pos[key]
-                problems.append(Problem(path, line, col, "unknown-field", f"unknown top-level key '{key}'",
-                                        did_you_mean_hint(did_you_mean(key, ["concepts", "pack", "expect"])) or "a file holds 'pack', 'concepts' and 'expect'"))
+                problems.append(problem("unknown-field", (path, line, col), field=key, suggestion=did_you_mean(key, ["concepts", "pack", "expect"])))
         header = _header(data.get("pack"), data, path, problems)
         if "expect" in data:
             from .expect import expectations_from_value
@@ -116,14 +115,14 @@ def concepts_from_document(data, path: str, problems: list[Problem], position: t
         entries = data["concepts"]
         if not isinstance(entries, YList):
             line, col = data.value_pos.get("concepts", (data.line, data.col))
-            problems.append(Problem(path, line, col, "bad-shape", "'concepts' must be a list of concepts", "write '- id: ...' entries under 'concepts:'"))
+            problems.append(problem("bad-shape", (path, line, col), part=Phrase("the-concepts-value"), expected=Phrase("concept-list"),
+                                    found=_describe(entries)))
             return [], header
         positions = entries.item_pos
     else:
         line, col = (data.line, data.col) if isinstance(data, (YMap, YList)) else position
-        what = "a mapping without 'id' or 'concepts'" if isinstance(data, YMap) else "a single text value"
-        problems.append(Problem(path, line, col, "bad-shape", f"the file holds {what}, not concepts",
-                                "a file is a list of concepts ('- id: ...'), one concept, or 'pack:' and 'concepts:'"))
+        found = Phrase("mapping-without-id") if isinstance(data, YMap) else _describe(data)
+        problems.append(problem("bad-shape", (path, line, col), part=Phrase("the-file-shape"), expected=Phrase("concepts"), found=found))
         return [], header
     pairs = zip(entries, positions)
     if budget is not None and budget.full("bad-shape"):  # the budget only changes between files
@@ -154,19 +153,19 @@ def _header(value, parent: YMap, path: str, problems: list[Problem]) -> dict:
         return {}
     if not isinstance(value, YMap):
         line, col = parent.value_pos["pack"]
-        problems.append(Problem(path, line, col, "wrong-type", "'pack' must be a mapping", "e.g. pack: {name: My pack, format: 1}"))
+        problems.append(problem("wrong-type", (path, line, col), field="pack", expected=Phrase("mapping"), found=_describe(value)))
         return {}
     header = {}
     for key, item in value.items():
         line, col = value.key_pos[key]
         if key not in PACK_FIELDS:
-            problems.append(Problem(path, line, col, "unknown-field", f"unknown pack header field '{key}'", did_you_mean_hint(did_you_mean(key, PACK_FIELDS))))
+            problems.append(problem("unknown-field", (path, line, col), field=f"pack.{key}", suggestion=did_you_mean(key, PACK_FIELDS)))
         elif key == "sections":
             header[key] = _sections(item, *value.value_pos[key], path, problems)
         elif not isinstance(item, str):
-            problems.append(Problem(path, line, col, "wrong-type", f"pack header field '{key}' must be text"))
+            problems.append(problem("wrong-type", (path, line, col), field=f"pack.{key}", expected=Phrase("text"), found=_describe(item)))
         elif key == "format" and item != str(FORMAT_VERSION):
-            problems.append(Problem(path, *value.value_pos[key], "bad-value", f"pack format {item!r} is not supported", "this kg reads format 1"))
+            problems.append(problem("bad-value", (path, *value.value_pos[key]), field="pack.format", value=item, expected=Phrase("format-version")))
         else:
             header[key] = item
     return header
@@ -175,30 +174,31 @@ def _header(value, parent: YMap, path: str, problems: list[Problem]) -> dict:
 def _sections(value, line: int, col: int, path: str, problems: list[Problem]) -> dict:
     """The header's ``sections:``: section id -> {"name": ..., "name_zh": ...}, each entry checked."""
     if not isinstance(value, YMap):
-        problems.append(Problem(path, line, col, "wrong-type", "'sections' must be a mapping of section -> {name, name_zh}",
-                                "e.g. sections: {\"7.4\": {name: Losses, name_zh: 损失函数}}"))
+        problems.append(problem("wrong-type", (path, line, col), field="pack.sections", expected=Phrase("section-map"), found=_describe(value)))
         return {}
     sections = {}
     for section, names in value.items():
         kl, kc = value.key_pos[section]
         if not SECTION_PATTERN.match(section):
-            problems.append(Problem(path, kl, kc, "bad-value", f"section {section!r} is not a dotted number", "e.g. \"7.4\""))
+            problems.append(problem("bad-value", (path, kl, kc), field="pack.sections", value=section, expected=Phrase("dotted-number")))
             continue
         if not isinstance(names, YMap):
-            problems.append(Problem(path, *value.value_pos[section], "wrong-type", f"section {section!r} must map to {{name, name_zh}}, not {_describe(names)}"))
+            problems.append(problem("wrong-type", (path, *value.value_pos[section]), field=f"pack.sections.{section}", expected=Phrase("section-names"),
+                                    found=_describe(names)))
             continue
         entry, ok = {}, True
         for key, text in names.items():
             if key not in SECTION_FIELDS:
-                problems.append(Problem(path, *names.key_pos[key], "unknown-field", f"unknown field '{key}' in section {section!r}",
-                                        did_you_mean_hint(did_you_mean(key, SECTION_FIELDS)) or "a section has 'name' and 'name_zh'"))
+                problems.append(problem("unknown-field", (path, *names.key_pos[key]), field=f"pack.sections.{section}.{key}",
+                                        suggestion=did_you_mean(key, SECTION_FIELDS)))
             elif not isinstance(text, str) or not text.strip():
-                problems.append(Problem(path, *names.value_pos[key], "wrong-type", f"'{key}' of section {section!r} must be text"))
+                problems.append(problem("wrong-type", (path, *names.value_pos[key]), field=f"pack.sections.{section}.{key}", expected=Phrase("text"),
+                                        found=_describe(text)))
                 ok = False
             else:
                 entry[key] = " ".join(text.split())
         if ok and "name" not in entry:
-            problems.append(Problem(path, kl, kc, "missing-field", f"section {section!r} has no 'name'", "add 'name: ...'"))
+            problems.append(problem("missing-field", (path, kl, kc), field=f"pack.sections.{section}.name"))
             ok = False
         if ok:
             sections[section] = entry
@@ -207,8 +207,8 @@ def _sections(value, line: int, col: int, path: str, problems: list[Problem]) ->
 
 def _concept(entry, line: int, col: int, path: str, problems: list[Problem]) -> RawConcept | None:
     if not isinstance(entry, YMap):
-        problems.append(Problem(path, line, col, "bad-shape", "a concept must be a mapping of fields",
-                                "start the entry with 'id:' and give name, kind and summary"))
+        problems.append(problem("bad-shape", (path, line, col), part=Phrase("a-concept-entry"), expected=Phrase("concept-mapping"),
+                                found=_describe(entry)))
         return None
     fields: dict = {}
     edges: list[RawEdge] = []
@@ -232,9 +232,7 @@ def _concept(entry, line: int, col: int, path: str, problems: list[Problem]) -> 
             fields[key] = checked
     for name in ("id", "name", "kind", "summary"):
         if name not in entry or (isinstance(entry[name], str) and not entry[name].strip()):
-            where = entry.value_pos.get(name, (line, col))
-            owner = f" (id '{fields['id']}')" if "id" in fields else ""
-            problems.append(Problem(path, *where, "missing-field", f"concept has no '{name}'{owner}", f"add '{name}: ...' to this concept"))
+            problems.append(problem("missing-field", (path, *entry.value_pos.get(name, (line, col))), field=name))
     if "id" not in fields:
         return None
     concept = RawConcept(fields["id"], fields, line, col, edges, contrasts)
@@ -246,41 +244,36 @@ def _concept(entry, line: int, col: int, path: str, problems: list[Problem]) -> 
 def _unknown_concept_field(key: str, line: int, col: int, path: str, problems: list[Problem]) -> None:
     edge_guess = _EDGE_SYNONYMS.get(key.lower().replace("_", "-")) or did_you_mean(key, EDGE_TYPES, 0.75)
     if edge_guess:
-        problems.append(Problem(path, line, col, "unknown-edge-type", f"'{key}' is not an edge type",
-                                f"did you mean '{edge_guess}'? edge types are: {', '.join(EDGE_TYPES)}"))
+        problems.append(problem("unknown-edge-type", (path, line, col), field=key, suggestion=edge_guess))
     else:
-        problems.append(Problem(path, line, col, "unknown-field", f"unknown field '{key}'",
-                                did_you_mean_hint(did_you_mean(key, FIELDS)) or f"fields are: {', '.join(FIELDS)}"))
+        problems.append(problem("unknown-field", (path, line, col), field=key, suggestion=did_you_mean(key, FIELDS)))
 
 
 def _field(key: str, kind_of_value: str, value, line: int, col: int, path: str, problems: list[Problem]):
     def wrong(expected: str):
-        problems.append(Problem(path, line, col, "wrong-type", f"'{key}' must be {expected}, not {_describe(value)}"))
+        problems.append(problem("wrong-type", (path, line, col), field=key, expected=Phrase(expected), found=_describe(value)))
 
     if kind_of_value in ("id", "text", "kind", "section", "minutes"):
         if not isinstance(value, str):
             return wrong("text")
         if kind_of_value == "id":
             if not ID_PATTERN.match(value) or len(value) > ID_MAX_LENGTH:
-                suggestion = _kebab(value)
-                problems.append(Problem(path, line, col, "bad-id", f"id {value!r} is not lowercase kebab-case",
-                                        f"try '{suggestion}'" if suggestion else "use letters a-z, digits and single hyphens"))
+                problems.append(problem("bad-id", (path, line, col), field=key, value=value, suggestion=_kebab(value)))
                 return None
             return value
         if kind_of_value == "kind":
             if value not in KINDS:
-                problems.append(Problem(path, line, col, "unknown-kind", f"kind {value!r} is not in the vocabulary",
-                                        did_you_mean_hint(did_you_mean(value, KINDS)) or f"kinds are: {', '.join(KINDS)}"))
+                problems.append(problem("unknown-kind", (path, line, col), value=value, suggestion=did_you_mean(value, KINDS)))
                 return None
             return value
         if kind_of_value == "section":
             if not SECTION_PATTERN.match(value):
-                problems.append(Problem(path, line, col, "bad-value", f"section {value!r} is not a dotted number", "e.g. section: \"7.4\""))
+                problems.append(problem("bad-value", (path, line, col), field=key, value=value, expected=Phrase("dotted-number")))
                 return None
             return value
         if kind_of_value == "minutes":
             if not _DIGITS.match(value) or not 1 <= int(value) <= 100000:
-                problems.append(Problem(path, line, col, "bad-value", f"minutes {value!r} is not a whole number from 1 to 100000"))
+                problems.append(problem("bad-value", (path, line, col), field=key, value=value, expected=Phrase("minutes-range")))
                 return None
             return int(value)
         if not value.strip():
@@ -288,31 +281,27 @@ def _field(key: str, kind_of_value: str, value, line: int, col: int, path: str, 
         return unicodedata.normalize("NFC", value)  # "é" typed two ways is one name, not two look-alike concepts
     if kind_of_value == "d2l":
         if not isinstance(value, YList):
-            return wrong("a list of d2l page keys")
+            return wrong("d2l-page-list")
         pages = []
         for item, (il, ic) in zip(value, value.item_pos):
             if not isinstance(item, str):
-                problems.append(Problem(path, il, ic, "wrong-type", f"items of 'd2l' must be text, not {_describe(item)}"))
+                problems.append(problem("wrong-type", (path, il, ic), field=f"{key}[]", expected=Phrase("text"), found=_describe(item)))
             elif not D2L_PAGE_PATTERN.match(item):
-                problems.append(Problem(path, il, ic, "bad-value", f"d2l page {item!r} is not a page key",
-                                        "write the page relative to the book, e.g. 'chapter_convolutional-modern/resnet.html', without https://"))
+                problems.append(problem("bad-value", (path, il, ic), field=f"{key}[]", value=item, expected=Phrase("d2l-page-key")))
             elif item not in pages:
                 if item not in d2l_pages():
-                    problems.append(Problem(path, il, ic, "unknown-d2l-page", f"d2l page {item!r} is not a page of Dive into Deep Learning",
-                                            did_you_mean_hint(did_you_mean(item, d2l_pages())) or "see kg/data/d2l_pages.json for the pages of both editions"))
+                    problems.append(problem("unknown-d2l-page", (path, il, ic), page=item, suggestion=did_you_mean(item, d2l_pages())))
                 pages.append(item)
         return pages
     if kind_of_value == "text-list":
-        if isinstance(value, str):
-            return wrong("a list of text")
         if not isinstance(value, YList):
-            return wrong("a list of text")
+            return wrong("list-of-text")
         items = []
         for item, (il, ic) in zip(value, value.item_pos):
             if isinstance(item, str):
                 items.append(unicodedata.normalize("NFC", item))
             else:
-                problems.append(Problem(path, il, ic, "wrong-type", f"items of '{key}' must be text, not {_describe(item)}"))
+                problems.append(problem("wrong-type", (path, il, ic), field=f"{key}[]", expected=Phrase("text"), found=_describe(item)))
         return items
     if kind_of_value == "refs":
         return _records(key, value, line, col, REF_FIELDS, path, problems, _check_ref)
@@ -323,49 +312,49 @@ def _field(key: str, kind_of_value: str, value, line: int, col: int, path: str, 
 
 def _records(key, value, line, col, spec, path, problems, extra_check):
     if not isinstance(value, YList):
-        problems.append(Problem(path, line, col, "wrong-type", f"'{key}' must be a list of mappings, not {_describe(value)}"))
+        problems.append(problem("wrong-type", (path, line, col), field=key, expected=Phrase("list-of-mappings"), found=_describe(value)))
         return None
     records = []
     for item, (il, ic) in zip(value, value.item_pos):
         if not isinstance(item, YMap):
-            problems.append(Problem(path, il, ic, "wrong-type", f"each entry of '{key}' must be a mapping, not {_describe(item)}",
-                                    f"fields: {', '.join(spec)}"))
+            problems.append(problem("wrong-type", (path, il, ic), field=f"{key}[]", expected=Phrase("mapping"), found=_describe(item)))
             continue
         record, ok = {}, True
         for field_name, field_value in item.items():
             fl, fc = item.key_pos[field_name]
             if field_name not in spec:
-                problems.append(Problem(path, fl, fc, "unknown-field", f"unknown field '{field_name}' in {key}", did_you_mean_hint(did_you_mean(field_name, spec))))
+                problems.append(problem("unknown-field", (path, fl, fc), field=f"{key}[].{field_name}", suggestion=did_you_mean(field_name, spec)))
                 continue
             if field_name == "authors" and isinstance(field_value, YList) and all(isinstance(a, str) for a in field_value):
                 record[field_name] = list(field_value)
             elif isinstance(field_value, str):
                 record[field_name] = field_value
             else:
-                problems.append(Problem(path, *item.value_pos[field_name], "wrong-type", f"'{field_name}' in {key} must be text, not {_describe(field_value)}"))
+                problems.append(problem("wrong-type", (path, *item.value_pos[field_name]), field=f"{key}[].{field_name}", expected=Phrase("text"),
+                                        found=_describe(field_value)))
                 ok = False
         for required, needed in spec.items():
             if needed and not record.get(required, "").strip() and ok:
-                problems.append(Problem(path, il, ic, "missing-field", f"an entry of '{key}' has no '{required}'"))
+                problems.append(problem("missing-field", (path, il, ic), field=f"{key}[].{required}"))
                 ok = False
         if ok and extra_check is not None:
-            ok = extra_check(record, item, path, problems)
+            ok = extra_check(key, record, item, path, problems)
         if ok:
             records.append(record)
     return records
 
 
-def _check_ref(record: dict, item: YMap, path: str, problems: list[Problem]) -> bool:
+def _check_ref(key: str, record: dict, item: YMap, path: str, problems: list[Problem]) -> bool:
     ok = True
     if "year" in record:
         if not _DIGITS.match(record["year"]) or not 1600 <= int(record["year"]) <= 2100:
-            problems.append(Problem(path, *item.value_pos["year"], "bad-value", f"year {record['year']!r} is not a year"))
+            problems.append(problem("bad-value", (path, *item.value_pos["year"]), field=f"{key}[].year", value=record["year"],
+                                    expected=Phrase("year-range")))
             ok = False
         else:
             record["year"] = int(record["year"])
     if "url" in record and not _URL_OK.match(record["url"]):
-        problems.append(Problem(path, *item.value_pos["url"], "bad-value", f"url {record['url']!r} is not an http(s) address",
-                                "only http:// and https:// links are allowed"))
+        problems.append(problem("bad-value", (path, *item.value_pos["url"]), field=f"{key}[].url", value=record["url"], expected=Phrase("http-url")))
         ok = False
     if isinstance(record.get("authors"), str):
         record["authors"] = [record["authors"]]
@@ -382,13 +371,12 @@ def _edges(edge_type: str, value, line: int, col: int, path: str, problems: list
     elif isinstance(value, YList):
         value_list, positions = value, value.item_pos
     else:
-        problems.append(Problem(path, line, col, "wrong-type", f"'{edge_type}' must be a list of ids or {{to, why}} mappings"))
+        problems.append(problem("wrong-type", (path, line, col), field=edge_type, expected=Phrase("edge-list"), found=_describe(value)))
         return []
     if len(value_list) > MAX_EDGES_PER_LIST:
         # A complete DAG of 1,000 concepts is 3 MB and half a million edges: stop at a documented cap, located.
-        problems.append(Problem(path, line, col, "limit-exceeded",
-                                f"'{edge_type}' lists {len(value_list):,} edges; the limit is {MAX_EDGES_PER_LIST} per concept and type, "
-                                "the rest are ignored", "a real concept has a handful; split it into narrower concepts"))
+        problems.append(problem("limit-exceeded", (path, line, col), subject=Phrase("the-edge-list"), limit=MAX_EDGES_PER_LIST,
+                                unit=Phrase("unit-edges"), consequence=Phrase("rest-ignored")))
         value_list, positions = value_list[:MAX_EDGES_PER_LIST], positions[:MAX_EDGES_PER_LIST]
     edges = []
     for item, (il, ic) in zip(value_list, positions):
@@ -398,28 +386,29 @@ def _edges(edge_type: str, value, line: int, col: int, path: str, problems: list
         elif isinstance(item, YMap):
             for key in item:
                 if key not in EDGE_FIELDS:
-                    problems.append(Problem(path, *item.key_pos[key], "unknown-field", f"unknown field '{key}' in a '{edge_type}' edge",
-                                            did_you_mean_hint(did_you_mean(key, EDGE_FIELDS)) or "an edge has 'to', 'why' and 'why_zh'"))
+                    problems.append(problem("unknown-field", (path, *item.key_pos[key]), field=f"{edge_type}[].{key}",
+                                            suggestion=did_you_mean(key, EDGE_FIELDS)))
             target, why, why_zh = item.get("to"), item.get("why", ""), item.get("why_zh", "")
             if not isinstance(why, str):
-                problems.append(Problem(path, *item.value_pos["why"], "wrong-type", "'why' must be one line of text"))
+                problems.append(problem("wrong-type", (path, *item.value_pos["why"]), field=f"{edge_type}[].why", expected=Phrase("text"),
+                                        found=_describe(why)))
                 why = ""
             if not isinstance(why_zh, str):
-                problems.append(Problem(path, *item.value_pos["why_zh"], "wrong-type", "'why_zh' must be one line of text"))
+                problems.append(problem("wrong-type", (path, *item.value_pos["why_zh"]), field=f"{edge_type}[].why_zh", expected=Phrase("text"),
+                                        found=_describe(why_zh)))
                 why_zh = ""
             if target is None:
-                problems.append(Problem(path, il, ic, "missing-field", f"a '{edge_type}' edge has no 'to'", "write 'to: <id>'"))
+                problems.append(problem("missing-field", (path, il, ic), field=f"{edge_type}[].to"))
                 continue
             if not isinstance(target, str):
-                problems.append(Problem(path, *item.value_pos["to"], "wrong-type", f"'to' must be an id, not {_describe(target)}"))
+                problems.append(problem("wrong-type", (path, *item.value_pos["to"]), field=f"{edge_type}[].to", expected=Phrase("id"),
+                                        found=_describe(target)))
                 continue
         else:
-            problems.append(Problem(path, il, ic, "wrong-type", f"a '{edge_type}' entry must be an id or {{to, why}}, not {_describe(item)}"))
+            problems.append(problem("wrong-type", (path, il, ic), field=f"{edge_type}[]", expected=Phrase("edge-entry"), found=_describe(item)))
             continue
         if not ID_PATTERN.match(target) or len(target) > ID_MAX_LENGTH:
-            suggestion = _kebab(target)
-            problems.append(Problem(path, il, ic, "bad-id", f"edge target {target!r} is not a valid id",
-                                    f"try '{suggestion}'" if suggestion else "ids are lowercase kebab-case"))
+            problems.append(problem("bad-id", (path, il, ic), field=f"{edge_type}[]", value=target, suggestion=_kebab(target)))
             continue
         edges.append(RawEdge("", edge_type, target, " ".join(why.split()), il, ic, " ".join(why_zh.split())))
     return edges
@@ -428,33 +417,31 @@ def _edges(edge_type: str, value, line: int, col: int, path: str, problems: list
 def _contrasts(value, line: int, col: int, path: str, problems: list[Problem]) -> list[RawContrast]:
     """``contrasts: [{to: id, how: ..., how_zh: ...}]``; unlike an edge, the text is required."""
     if not isinstance(value, YList):
-        problems.append(Problem(path, line, col, "wrong-type", "'contrasts' must be a list of {to, how, how_zh} mappings"))
+        problems.append(problem("wrong-type", (path, line, col), field="contrasts", expected=Phrase("contrast-list"), found=_describe(value)))
         return []
     found = []
     for item, (il, ic) in zip(value, value.item_pos):
         if not isinstance(item, YMap):
-            problems.append(Problem(path, il, ic, "wrong-type", f"a 'contrasts' entry must be a mapping {{to, how, how_zh}}, not {_describe(item)}"))
+            problems.append(problem("wrong-type", (path, il, ic), field="contrasts[]", expected=Phrase("mapping"), found=_describe(item)))
             continue
         ok = True
         for key in item:
             if key not in CONTRAST_FIELDS:
-                problems.append(Problem(path, *item.key_pos[key], "unknown-field", f"unknown field '{key}' in a 'contrasts' entry",
-                                        did_you_mean_hint(did_you_mean(key, CONTRAST_FIELDS)) or "a contrast has 'to', 'how' and 'how_zh'"))
+                problems.append(problem("unknown-field", (path, *item.key_pos[key]), field=f"contrasts[].{key}",
+                                        suggestion=did_you_mean(key, CONTRAST_FIELDS)))
             elif not isinstance(item[key], str):
-                problems.append(Problem(path, *item.value_pos[key], "wrong-type", f"'{key}' in a 'contrasts' entry must be text, not {_describe(item[key])}"))
+                problems.append(problem("wrong-type", (path, *item.value_pos[key]), field=f"contrasts[].{key}", expected=Phrase("text"),
+                                        found=_describe(item[key])))
                 ok = False
         for key, required in CONTRAST_FIELDS.items():
             if required and ok and not (item.get(key) or "").strip():
-                problems.append(Problem(path, il, ic, "missing-field", f"a 'contrasts' entry has no '{key}'",
-                                        "write 'to: <id>'" if key == "to" else "say in one or two sentences how the two differ"))
+                problems.append(problem("missing-field", (path, il, ic), field=f"contrasts[].{key}"))
                 ok = False
         if not ok:
             continue
         target = item["to"]
         if not ID_PATTERN.match(target) or len(target) > ID_MAX_LENGTH:
-            suggestion = _kebab(target)
-            problems.append(Problem(path, *item.value_pos["to"], "bad-id", f"contrast target {target!r} is not a valid id",
-                                    f"try '{suggestion}'" if suggestion else "ids are lowercase kebab-case"))
+            problems.append(problem("bad-id", (path, *item.value_pos["to"]), field="contrasts[].to", value=target, suggestion=_kebab(target)))
             continue
         found.append(RawContrast("", target, " ".join(item["how"].split()), " ".join(item.get("how_zh", "").split()), il, ic))
     return found
@@ -467,9 +454,10 @@ def _kebab(text: str) -> str:
     return candidate if candidate and candidate != text else ""
 
 
-def _describe(value) -> str:
+def _describe(value) -> Phrase:
+    """What a value is, as a phrase for "must be ..., not {found}"."""
     if isinstance(value, YMap):
-        return "a mapping"
+        return Phrase("mapping")
     if isinstance(value, YList):
-        return "a list"
-    return "text"
+        return Phrase("list")
+    return Phrase("text" if isinstance(value, str) and value.strip() else "empty-text")

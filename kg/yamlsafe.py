@@ -28,7 +28,7 @@ from yaml.events import (
 )
 from yaml.resolver import Resolver
 
-from .problems import Problem
+from .problems import Phrase, Problem, problem
 
 C_AVAILABLE = bool(getattr(yaml, "__with_libyaml__", False))
 _TEXT_TAGS = {None, "tag:yaml.org,2002:str", "!"}
@@ -111,13 +111,13 @@ def decode(data: bytes, path: str) -> tuple[str | None, list[Problem]]:
         # Count lines in the decoded text before the bad byte: in UTF-16 a 0x0A byte is often half of a character (上 is 0A 4E).
         before = data[:err.start].decode(encoding, errors="replace")
         line, col = _line_col(before, len(before))
-        return None, [Problem(path, line, col, "bad-encoding", f"invalid {encoding.upper()} byte {data[err.start:err.start + 1]!r} at byte {err.start}",
-                              "save the file as UTF-8")]
+        return None, [problem("bad-encoding", (path, line, col), character=f"0x{data[err.start]:02X}", encoding=encoding.upper(),
+                              reason=Phrase("invalid-byte"))]
     bad = _FORBIDDEN_CHARS.search(text)
     if bad:
         line, col = _line_col(text, bad.start())
-        return None, [Problem(path, line, col, "bad-encoding", f"control or invisible character U+{ord(bad.group()):04X} is not allowed in YAML",
-                              "remove the character or write it as an escape inside double quotes")]
+        return None, [problem("bad-encoding", (path, line, col), character=f"U+{ord(bad.group()):04X}", encoding=encoding.upper(),
+                              reason=Phrase("control-character"))]
     return text.lstrip("\ufeff") if encoding != "utf-8" else text, []
 
 
@@ -167,28 +167,29 @@ def parse(text: str, path: str, *, max_depth: int = 32, use_c: bool = True) -> D
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        message = " ".join(part for part in (err.context, err.problem) if part) or "invalid YAML"
+        detail = " ".join(part for part in (err.context, err.problem) if part)  # the parser's own words
         opened = err.context_mark
         if opened is not None and err.problem_mark is not None and opened.line < err.problem_mark.line:
             # An unclosed bracket or quote is only noticed lines later (often past the end of the file):
-            # point at the construct that was left open, and say where the parser gave up.
-            construct = re.sub(r"^while (?:parsing|scanning) (?:an? )?", "", err.context or "the construct")
-            message = (f"this {construct} is never closed ({err.problem} "
-                       f"at line {err.problem_mark.line + 1}, column {err.problem_mark.column + 1})")
+            # point at the construct that was left open, and give where the parser gave up as line:col.
+            detail = f"{err.context or ''}: {err.problem} ({err.problem_mark.line + 1}:{err.problem_mark.column + 1})"
             line, col = opened.line + 1, opened.column + 1
-        if "nesting depth" in message:
+        if "nesting depth" in detail:
             # libyaml 0.2.5+ (bundled with PyYAML 6.0.4) stops at 1000 levels in its scanner, before our own limit sees them
-            problems.append(Problem(path, line, col, "limit-exceeded", f"nesting deeper than the YAML parser allows ({message})",
-                                    "a concept pack never needs more than a few levels"))
+            depth = re.search(r"\d+", detail)
+            problems.append(problem("limit-exceeded", (path, line, col), subject=Phrase("the-file"), limit=int(depth.group()) if depth else 1000,
+                                    unit=Phrase("unit-nesting"), consequence=Phrase("file-not-read")))
         else:
-            problems.append(Problem(path, line, col, "yaml-syntax", message, "check indentation, colons and quotes on this line"))
+            problems.append(problem("yaml-syntax", (path, line, col), detail=detail or str(err).splitlines()[0]))
         data = None
     except yaml.reader.ReaderError as err:
         line, col = _line_col(text, err.position)
-        problems.append(Problem(path, line, col, "bad-encoding", str(err.reason)))
+        character = f"U+{err.character:04X}" if isinstance(err.character, int) else f"0x{bytes(err.character[:1]).hex().upper()}"
+        problems.append(problem("bad-encoding", (path, line, col), character=character, encoding=(err.encoding or "unicode").upper(),
+                                reason=str(err.reason)))
         data = None
     except yaml.YAMLError as err:  # any other parser complaint still becomes a record
-        problems.append(Problem(path, 1, 1, "yaml-syntax", str(err).splitlines()[0] if str(err) else "invalid YAML"))
+        problems.append(problem("yaml-syntax", (path, 1, 1), detail=str(err).splitlines()[0] if str(err) else type(err).__name__))
         data = None
     finally:
         dispose = getattr(loader, "dispose", None)
@@ -222,8 +223,7 @@ def _build(loader, path: str, problems: list[Problem], max_depth: int, position:
         elif frame[1] is None:
             # value is a key
             if not isinstance(value, str):
-                problems.append(Problem(path, line, col, "non-string-key", "a mapping key must be text, not a collection",
-                                        "write the key as a plain word"))
+                problems.append(problem("non-string-key", (path, line, col), yaml_type="map" if isinstance(value, YMap) else "seq"))
                 frame[1], frame[2] = "", False
             else:
                 frame[1], frame[2] = value, True
@@ -234,8 +234,7 @@ def _build(loader, path: str, problems: list[Problem], max_depth: int, position:
                 if key in container:
                     first = container.key_pos[key][0]
                     kl, kc = frame[3]
-                    problems.append(Problem(path, kl, kc, "duplicate-key", f"key '{key}' appears twice in this mapping; the first is on line {first}",
-                                            f"remove one of the two '{key}' entries (line {first} and line {kl})"))
+                    problems.append(problem("duplicate-key", (path, kl, kc), key=key, first_line=first))
                 else:
                     container[key] = value
                     container.key_pos[key] = frame[3]
@@ -263,8 +262,7 @@ def _build(loader, path: str, problems: list[Problem], max_depth: int, position:
                     container.item_pos.append((line, col))
                     continue
                 if stack and stack[-1][1] is None and not _is_text_key(value, event.implicit[0] and not event.style):
-                    problems.append(Problem(path, line, col, "non-string-key", f"key {value!r} is read as a {_implicit_type(value)}, not text",
-                                            f"quote it: \"{value}\""))
+                    problems.append(problem("non-string-key", (path, line, col), yaml_type=_implicit_type(value)))
                     stack[-1][1], stack[-1][2] = "", False
                     continue
                 attach(value, line, col)
@@ -276,22 +274,20 @@ def _build(loader, path: str, problems: list[Problem], max_depth: int, position:
                 if event.tag not in (_MAP_TAGS if cls is MappingStartEvent else _SEQ_TAGS):
                     raise _tag(path, line, col, event.tag)
                 if len(stack) >= max_depth:
-                    raise _Stop(Problem(path, line, col, "limit-exceeded", f"nesting deeper than {max_depth} levels",
-                                        "a concept pack never needs more than a few levels"))
+                    raise _Stop(problem("limit-exceeded", (path, line, col), subject=Phrase("the-file"), limit=max_depth,
+                                        unit=Phrase("unit-nesting"), consequence=Phrase("file-not-read")))
                 stack.append([YMap(line, col) if cls is MappingStartEvent else YList(line, col), None, False])
             elif cls is MappingEndEvent or cls is SequenceEndEvent:
                 frame = stack.pop()
                 attach(frame[0], frame[0].line, frame[0].col)
             elif cls is AliasEvent:
                 mark = event.start_mark
-                raise _Stop(Problem(path, mark.line + 1, mark.column + 1, "anchor-alias", f"alias '*{event.anchor}' is not allowed",
-                                    "write the value out in full"))
+                raise _Stop(problem("anchor-alias", (path, mark.line + 1, mark.column + 1), mark=f"*{event.anchor}"))
             elif cls is DocumentStartEvent:
                 documents += 1
                 if documents > 1:
                     mark = event.start_mark
-                    raise _Stop(Problem(path, mark.line + 1, mark.column + 1, "multiple-documents", "a second YAML document starts here",
-                                        "keep one document per file: remove '---' or split the file"))
+                    raise _Stop(problem("multiple-documents", (path, mark.line + 1, mark.column + 1)))
     except _Stop as stop:
         problems.append(stop.args[0])
         return None
@@ -299,12 +295,12 @@ def _build(loader, path: str, problems: list[Problem], max_depth: int, position:
 
 
 def _anchor(path, line, col, name) -> _Stop:
-    return _Stop(Problem(path, line, col, "anchor-alias", f"anchor '&{name}' is not allowed", "remove the anchor and write values out in full"))
+    return _Stop(problem("anchor-alias", (path, line, col), mark=f"&{name}"))
 
 
 def _tag(path, line, col, tag) -> _Stop:
     shown = tag.replace("tag:yaml.org,2002:", "!!")
-    return _Stop(Problem(path, line, col, "forbidden-tag", f"tag '{shown}' is not allowed", "remove the tag; all values are plain text"))
+    return _Stop(problem("forbidden-tag", (path, line, col), tag=shown))
 
 
 def _implicit_type(value: str) -> str:

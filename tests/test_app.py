@@ -289,6 +289,19 @@ def test_bad_uploaded_pack_shows_its_problems(small_dir):
     assert at.session_state.focus == "broken"
 
 
+def test_checks_tab_speaks_chinese_in_chinese_mode(small_dir):
+    at = ok(make_app(tab="checks", lang="zh").run())
+    bad = SMALL + "\n- id: broken\n  name: Broken\n  kind: gizmo\n  summary: S.\n  requires: [relux]\n"
+    at.file_uploader(key="upload").set_value(("mine.yaml", bad.encode(), "application/x-yaml"))
+    ok(at.run())
+    entries = [m.value.replace("\\", "") for m in at.markdown]
+    hints = [c.value.replace("\\", "") for c in at.caption]
+    # the message and the hint are the code's Chinese templates; the pack's own words are quoted as written
+    assert "类型 'gizmo' 不在类型词表中" in entries, entries
+    assert "使用 docs/pack-format.md 中列出的类型之一" in hints, hints
+    assert not any("is not in the vocabulary" in e for e in entries)
+
+
 def test_unsafe_or_unreadable_uploads_never_crash(small_dir):
     at = ok(make_app(tab="checks").run())
     buffer = io.BytesIO()

@@ -76,7 +76,7 @@ def test_variant_cycle_is_not_also_reported_as_a_study_cycle():
 
 def test_bad_id_hint_proposes_kebab_case():
     (problem,) = load_pack(FIXTURES / "bad-id.yaml").problems
-    assert problem.hint == "try 'batch-norm'"
+    assert problem.hint == "did you mean 'batch-norm'?"
 
 
 def test_problem_format_is_compiler_style():

@@ -33,6 +33,7 @@ EFFECTS: dict[tuple[str, str], tuple[list[str], list[str]]] = {
     ("check", "--json"): (["check", "--graph", MINI], ["--json"]),
     ("check", "--strict"): (["check", "--graph", str(ROOT / "tests" / "fixtures" / "codes" / "isolated-concept.yaml")], ["--strict"]),
     ("check", "--max-file-mb"): (["check", "--graph", "{big}"], ["--max-file-mb", "1"]),
+    ("check", "--lang"): (["check", "--graph", str(ROOT / "tests" / "fixtures" / "codes" / "isolated-concept.yaml")], ["--lang", "zh"]),
     ("order", "--graph"): (["order", "relu"], ["--graph", MINI]),
     ("order", "--no-cache"): (["order", "relu", "--graph", MINI], ["--no-cache"]),
     ("order", "--json"): (["order", "relu", "--graph", MINI], ["--json"]),
@@ -250,7 +251,7 @@ def test_option_changes_the_outcome(command, option, tmp_path, capsys, monkeypat
 
 
 def test_options_a_command_does_not_honour_are_refused(capsys):
-    for argv in (["check", "--lang", "zh"], ["stats", "--lang", "zh"], ["export", "--format", "json", "--json"],
+    for argv in (["stats", "--lang", "zh"], ["export", "--format", "json", "--json"],
                  ["synth", "3", "out", "--json"], ["synth", "3", "out", "--graph", "x"], ["import", "metacademy", "a", "b", "--no-cache"],
                  ["check", "--format", "json"]):
         assert main(argv) == 2, argv
