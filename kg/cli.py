@@ -47,7 +47,8 @@ def _load(args):
     if _unreadable(pack):
         if args.command == "check":
             return pack  # cmd_check prints the problem and exits 2
-        raise PackError(f"cannot read the pack: {pack.problems[0].path}: {pack.problems[0].message}")
+        first = pack.problems[0]
+        raise PackError(f"cannot read the pack: {first.path}: {first.message_in(getattr(args, 'lang', None) or 'en')}")
     if args.command != "check" and pack.errors:
         print(f"kg: the pack has {len(pack.errors)} error(s); answers use what could be loaded (run 'kg check')", file=sys.stderr)
     return pack

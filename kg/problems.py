@@ -166,13 +166,13 @@ CODES: dict[str, Code] = {
     "solves-non-problem": Code(
         WARNING, "A solves edge points at a concept whose kind is not problem.",
         {"en": "'{source}' solves '{target}', whose kind is '{kind}', not 'problem'",
-         "zh": "“{source}”solves“{target}”,但后者的类型是“{kind}”,不是“problem”"},
+         "zh": "“{source}” solves “{target}”,但后者的类型是“{kind}”,不是“problem”"},
         {"en": "give the target kind: problem, or use requires or used-in instead",
          "zh": "把目标的类型改为 problem,或改用 requires 或 used-in"}),
     "causes-non-problem": Code(
         WARNING, "A causes edge points at a concept whose kind is not problem.",
         {"en": "'{source}' causes '{target}', whose kind is '{kind}', not 'problem'",
-         "zh": "“{source}”causes“{target}”,但后者的类型是“{kind}”,不是“problem”"},
+         "zh": "“{source}” causes “{target}”,但后者的类型是“{kind}”,不是“problem”"},
         {"en": "give the target kind: problem, or use requires or used-in instead",
          "zh": "把目标的类型改为 problem,或改用 requires 或 used-in"}),
     "duplicate-contrast": Code(
@@ -307,10 +307,10 @@ PHRASES: dict[str, dict[str, str]] = {
     # bad-value: what a value must be
     "format-version": {"en": "a pack format this kg reads (1)", "zh": "本版 kg 能读取的概念包格式(1)"},
     "dotted-number": {"en": "a dotted number such as \"7.4\"", "zh": "形如 \"7.4\" 的点分数字"},
-    "minutes-range": {"en": "a whole number from 1 to 100000", "zh": "1 到 100000 之间的整数"},
+    "minutes-range": {"en": "a whole number from 1 to 100000", "zh": "介于 1 到 100000 之间的整数"},
     "d2l-page-key": {"en": "a page key relative to the book, e.g. 'chapter_convolutional-modern/resnet.html' (no https://)",
                      "zh": "相对于全书的页面键,例如“chapter_convolutional-modern/resnet.html”(不带 https://)"},
-    "year-range": {"en": "a year from 1600 to 2100", "zh": "1600 到 2100 之间的年份"},
+    "year-range": {"en": "a year from 1600 to 2100", "zh": "介于 1600 到 2100 之间的年份"},
     "http-url": {"en": "an http:// or https:// address", "zh": "http:// 或 https:// 地址"},
     # name-collision: what the colliding text is of the other concept
     "id-of": {"en": "id", "zh": "id"},
