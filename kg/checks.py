@@ -274,7 +274,7 @@ class ProblemBudget:
     def __init__(self, limit: int = MAX_PROBLEMS_PER_CODE):
         self.limit = limit
         self.counts: dict[str, int] = {}
-        self.first_dropped: dict[str, Problem] = {}
+        self.first_dropped: dict[str, tuple[str, int, int]] = {}  # code -> (path, line, col) of the first not kept
 
     def keep(self, problems: list[Problem]) -> list[Problem]:
         kept = []
@@ -284,7 +284,7 @@ class ProblemBudget:
             if seen < self.limit:
                 kept.append(problem)
             else:
-                self.first_dropped.setdefault(problem.code, problem)
+                self.first_dropped.setdefault(problem.code, (problem.path, problem.line, problem.col))
         return kept
 
     def full(self, code: str) -> bool:
@@ -302,8 +302,7 @@ class ProblemBudget:
         ["3 more 'bad-shape' problems are not listed (the first at a.yaml:7)"]
         """
         self.counts[code] = self.counts.get(code, 0) + count
-        if code not in self.first_dropped:
-            self.first_dropped[code] = Problem(path, line, col, code)  # only its place is shown, by the summary
+        self.first_dropped.setdefault(code, (path, line, col))
 
     def summaries(self) -> list[Problem]:
         return [not_listed(code, first, self.counts[code] - self.limit) for code, first in sorted(self.first_dropped.items())]

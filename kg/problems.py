@@ -464,10 +464,10 @@ def problem(code: str, where: tuple[str, int, int], **fields) -> Problem:
     return Problem(path, line, col, code, tuple(fields.items()))
 
 
-def not_listed(code: str, first: Problem, count: int) -> Problem:
-    """One record, of ``code``, at the first of ``count`` problems of that code that are not listed."""
-    return Problem(first.path, first.line, first.col, code,
-                   (("count", count), ("code", code), ("first", f"{first.path}:{first.line}")), "more-of-code")
+def not_listed(code: str, first: tuple[str, int, int], count: int) -> Problem:
+    """One record, of ``code``, at ``first`` (path, line, col): the first of ``count`` problems of that code not listed."""
+    path, line, col = first
+    return Problem(path, line, col, code, (("count", count), ("code", code), ("first", f"{path}:{line}")), "more-of-code")
 
 
 def not_listed_in_file(path: str, count: int) -> Problem:
