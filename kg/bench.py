@@ -441,13 +441,12 @@ def app_upload_memory(only: str = "") -> list[dict]:
     shown (or why it is refused), opens Explore, then reads ``VmHWM`` of the server and its children.
     """
     import io
-    import socket
-    import urllib.request
     import zipfile
 
     from playwright.sync_api import sync_playwright
 
-    root = Path(__file__).resolve().parents[1]
+    from kg.app.serve import APP, CHROMIUM, CHROMIUM_ARGS, streamlit_process
+
     rows = []
     for label, build in _near_limit_uploads():
         if only and only not in label:
@@ -461,32 +460,11 @@ def app_upload_memory(only: str = "") -> list[dict]:
             upload = Path(work) / "near-limit.zip"
             upload.write_bytes(buffer.getvalue())
             unpacked = sum(len(text.encode("utf-8")) for text in files.values())
-            with socket.socket() as sock:
-                sock.bind(("127.0.0.1", 0))
-                port = sock.getsockname()[1]
-            env = {k: v for k, v in os.environ.items() if k != "KG_GRAPH"}
-            log = open(Path(work) / "server.log", "wb")
-            server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(root / "app.py"), "--server.port", str(port),
-                                       "--server.headless", "true", "--server.address", "localhost",
-                                       "--browser.gatherUsageStats", "false"], cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
-            try:
-                deadline = time.monotonic() + 120
-                while True:
-                    try:
-                        with urllib.request.urlopen(f"http://localhost:{port}/_stcore/health", timeout=2) as answer:
-                            if answer.read() == b"ok":
-                                break
-                    except OSError:
-                        pass
-                    if server.poll() is not None or time.monotonic() > deadline:
-                        raise RuntimeError(f"streamlit did not start: {(Path(work) / 'server.log').read_text()[-2000:]}")
-                    time.sleep(0.3)
+            with streamlit_process(APP, log=Path(work) / "server.log", timeout=120) as (url, server):
                 with sync_playwright() as playwright:
-                    browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=[
-                        "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                        "--disable-component-update", "--no-first-run"])
+                    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                     page = browser.new_page()
-                    page.goto(f"http://localhost:{port}/?tab=checks&lang=en", timeout=120_000)
+                    page.goto(f"{url}/?tab=checks&lang=en", timeout=120_000)
                     page.locator('[data-testid="stTabs"]').first.wait_for(timeout=120_000)
                     page.wait_for_timeout(1000)
                     before_kb = _process_tree_kb(server.pid, "VmHWM")
@@ -501,13 +479,6 @@ def app_upload_memory(only: str = "") -> list[dict]:
                     browser.close()
                 peak_kb = _process_tree_kb(server.pid, "VmHWM")
                 now_kb = _process_tree_kb(server.pid, "VmRSS")
-            finally:
-                server.terminate()
-                try:
-                    server.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    server.kill()
-                log.close()
         row = {"upload": label, "zip_mb": round(len(buffer.getvalue()) / 2**20, 1), "unpacked_mb": round(unpacked / 2**20, 1),
                "files": len(files), "seconds_to_shown": round(seconds, 1), "server_before_mb": round(before_kb / 1024),
                "server_peak_mb": round(peak_kb / 1024), "server_after_mb": round(now_kb / 1024), "outcome": outcome[:160]}

@@ -34,12 +34,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(script: Path = APP, *, log: Path, args: list[str] | tuple[str, ...] = (), cwd: Path | None = None,
-                     timeout: float = 90):
-    """Run ``streamlit run script -- args`` on localhost until the block ends; yields its URL (no trailing slash).
+def streamlit_process(script: Path = APP, *, log: Path, args: list[str] | tuple[str, ...] = (), cwd: Path | None = None,
+                      timeout: float = 90):
+    """Run ``streamlit run script -- args`` on localhost until the block ends; yields ``(url, process)``.
 
-    ``KG_GRAPH`` is removed from the server's environment (``args`` choose the pack); everything else, such as
-    a test's private home and cache, is passed on. Usage statistics are off; the log is written to ``log``.
+    The URL has no trailing slash; the process is there for callers that watch the server itself (the
+    upload benchmark reads its peak memory). ``KG_GRAPH`` is removed from the server's environment
+    (``args`` choose the pack); everything else, such as a test's private home and cache, is passed on.
+    Usage statistics are off; the log is written to ``log``.
     """
     port = free_port()
     command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
@@ -51,7 +53,7 @@ def streamlit_server(script: Path = APP, *, log: Path, args: list[str] | tuple[s
         process = subprocess.Popen(command, cwd=cwd or script.parent, env=env, stdout=out, stderr=subprocess.STDOUT)
         try:
             _wait_until_healthy(process, port, timeout, log)
-            yield f"http://localhost:{port}"
+            yield f"http://localhost:{port}", process
         finally:
             process.terminate()
             try:
@@ -59,6 +61,14 @@ def streamlit_server(script: Path = APP, *, log: Path, args: list[str] | tuple[s
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+@contextmanager
+def streamlit_server(script: Path = APP, *, log: Path, args: list[str] | tuple[str, ...] = (), cwd: Path | None = None,
+                     timeout: float = 90):
+    """:func:`streamlit_process` for callers that need only the URL (no trailing slash)."""
+    with streamlit_process(script, log=log, args=args, cwd=cwd, timeout=timeout) as (url, _process):
+        yield url
 
 
 def _wait_until_healthy(process: subprocess.Popen, port: int, timeout: float, log: Path) -> None:
