@@ -268,7 +268,7 @@ class ProblemBudget:
     >>> budget = ProblemBudget(limit=2)
     >>> kept = budget.keep([problem("empty-file", ("a.yaml", line, 1)) for line in (1, 2, 3, 4)])
     >>> [p.line for p in kept], [p.message for p in budget.summaries()]
-    ([1, 2], ["2 more 'empty-file' problems are not listed (the first at a.yaml:3)"])
+    ([1, 2], ["'empty-file' problems not listed: 2 more (the first at a.yaml:3)"])
     """
 
     def __init__(self, limit: int = MAX_PROBLEMS_PER_CODE):
@@ -299,7 +299,7 @@ class ProblemBudget:
         >>> budget.full("bad-shape"), budget.drop("bad-shape", "a.yaml", 7, 3, count=2), budget.drop("bad-shape", "b.yaml", 1, 1)
         (True, None, None)
         >>> [p.message for p in budget.summaries()]
-        ["3 more 'bad-shape' problems are not listed (the first at a.yaml:7)"]
+        ["'bad-shape' problems not listed: 3 more (the first at a.yaml:7)"]
         """
         self.counts[code] = self.counts.get(code, 0) + count
         self.first_dropped.setdefault(code, (path, line, col))

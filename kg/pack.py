@@ -21,7 +21,7 @@ import networkx as nx
 from .checks import graph_problems
 from .errors import PackError, UnknownConcept
 from .perf import gc_paused
-from .problems import Phrase, Problem, not_listed_in_file, problem, sort_problems
+from .problems import Phrase, Problem, not_listed_by_code, problem, sort_problems
 from .schema import EDGE_TYPES, TARGET_FIRST, section_key
 from .search import SearchIndex
 
@@ -323,7 +323,7 @@ def _load(root: Path, limits: Limits, use_c: bool, shown_as: str | None) -> tupl
                     found.append(problem("empty-file", (shown, 1, 1)))
         made += sum(1 for found_problem in found if found_problem.severity == "error")
         if len(found) > MAX_PROBLEMS_PER_FILE:
-            found = found[:MAX_PROBLEMS_PER_FILE] + [not_listed_in_file(shown, len(found) - MAX_PROBLEMS_PER_FILE)]
+            found = found[:MAX_PROBLEMS_PER_FILE] + not_listed_by_code(found[MAX_PROBLEMS_PER_FILE:])
         for line, col, entries in stopped:
             found.append(problem("limit-exceeded", (shown, line, col), subject=Phrase("the-file"), limit=MAX_PROBLEMS_PER_FILE,
                                  unit=Phrase("unit-errors"), consequence=Phrase("entries-not-loaded"), later=entries - 1))

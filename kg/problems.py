@@ -346,13 +346,9 @@ DID_YOU_MEAN = {"en": "did you mean '{suggestion}'?", "zh": "是否应为“{sug
 SUMMARIES: dict[str, Code] = {
     "more-of-code": Code(
         "", "More problems of one code than a pack lists.",
-        {"en": "{count:,} more '{code}' problems are not listed (the first at {first})",
-         "zh": "另有 {count:,} 个“{code}”问题未列出(第一个在 {first})"},
+        {"en": "'{code}' problems not listed: {count:,} more (the first at {first})",
+         "zh": "未列出的“{code}”问题:另有 {count:,} 个(第一个在 {first})"},
         {"en": "fix the ones listed and check again", "zh": "修正已列出的问题后重新检查"}),
-    "more-in-file": Code(
-        "", "More problems in one file than a file lists.",
-        {"en": "{count:,} more problems in this file are not listed", "zh": "该文件中另有 {count:,} 个问题未列出"},
-        {"en": "fix the ones above and check again", "zh": "修正上面列出的问题后重新检查"}),
 }
 
 
@@ -470,9 +466,20 @@ def not_listed(code: str, first: tuple[str, int, int], count: int) -> Problem:
     return Problem(path, line, col, code, (("count", count), ("code", code), ("first", f"{path}:{line}")), "more-of-code")
 
 
-def not_listed_in_file(path: str, count: int) -> Problem:
-    """One ``limit-exceeded`` record counting the ``count`` problems of the file at ``path`` that are not listed."""
-    return Problem(path, 1, 1, "limit-exceeded", (("count", count),), "more-in-file")
+def not_listed_by_code(dropped: list[Problem]) -> list[Problem]:
+    """One :func:`not_listed` record per code among ``dropped``, at the first of each: a summary keeps the
+    severity of what it counts (warnings past a file's cap do not turn into an error).
+
+    >>> dropped = [problem("empty-file", ("a.yaml", 1, 1)), problem("empty-file", ("b.yaml", 1, 1))]
+    >>> [(record.code, record.severity, record.message) for record in not_listed_by_code(dropped)]
+    [('empty-file', 'warning', "'empty-file' problems not listed: 2 more (the first at a.yaml:1)")]
+    """
+    first: dict[str, Problem] = {}
+    counts: dict[str, int] = {}
+    for dropped_problem in dropped:
+        first.setdefault(dropped_problem.code, dropped_problem)
+        counts[dropped_problem.code] = counts.get(dropped_problem.code, 0) + 1
+    return [not_listed(code, (record.path, record.line, record.col), counts[code]) for code, record in first.items()]
 
 
 def placeholders(template: str) -> set[tuple[str, str | None]]:

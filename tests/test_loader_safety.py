@@ -210,7 +210,24 @@ def test_many_duplicate_keys_are_one_capped_flood(tmp_path, use_c):
     pack = load(tmp_path, text, use_c)
     codes = [code for code, _ in errors(pack)]
     assert "duplicate-key" in codes and set(codes) <= {"duplicate-key", "bad-shape", "limit-exceeded"}
-    assert codes.count("duplicate-key") == 1000 and codes.count("limit-exceeded") == 1  # 19,999 duplicates: 1000 listed, one summary
+    listed = [p for p in pack.problems if not p.summary]
+    summaries = [p for p in pack.problems if p.summary]
+    assert len(listed) == 1000  # a file lists at most 1000 problems; the rest are counted, one record per code
+    assert sorted(p.code for p in summaries) == sorted(set(p.code for p in summaries))
+    (duplicates,) = [p for p in summaries if p.code == "duplicate-key"]
+    assert duplicates.severity == "error" and "'duplicate-key' problems not listed:" in duplicates.message
+
+
+def test_warnings_past_a_files_cap_are_counted_as_warnings(tmp_path):
+    """A file whose problems past the cap are all warnings gets warning summaries, not an error."""
+    from kg.pack import MAX_PROBLEMS_PER_FILE
+    from kg.problems import not_listed_by_code, problem
+    dropped = [problem("duplicate-edge", ("a.yaml", n, 3), concept="a", edge_type="requires", target="b", first_line=1)
+               for n in range(5)] + [problem("empty-file", ("a.yaml", 1, 1))]
+    records = not_listed_by_code(dropped)
+    assert [(r.code, r.severity, r.line) for r in records] == [("duplicate-edge", "warning", 0), ("empty-file", "warning", 1)]
+    assert "'duplicate-edge' problems not listed: 5 more (the first at a.yaml:0)" == records[0].message
+    assert MAX_PROBLEMS_PER_FILE == 1000
 
 
 # --- keys -----------------------------------------------------------------------------------------
@@ -409,6 +426,7 @@ def test_a_flood_of_problems_is_capped_per_file(tmp_path):
 
     (tmp_path / "flood.yaml").write_text("{" + ", ".join(["a: b"] * 5000) + "}\n", encoding="utf-8")
     problems = load_pack(tmp_path).problems
-    assert len(problems) == MAX_PROBLEMS_PER_FILE + 1
-    (summary,) = [p for p in problems if p.code == "limit-exceeded"]
-    assert "more problems in this file are not listed" in summary.message
+    listed = [p for p in problems if not p.summary]
+    assert len(listed) == MAX_PROBLEMS_PER_FILE
+    assert [p for p in problems if p.summary]  # the rest are counted (one record per code, with its severity)
+    assert all("problems not listed:" in p.message for p in problems if p.summary)
