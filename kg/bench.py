@@ -513,20 +513,15 @@ def main(argv: list[str] | None = None) -> int:
                         help="instead: the app server's peak memory on near-limit zip uploads through the real page "
                              "(streamlit, Playwright, /usr/bin/chromium); LABEL picks the uploads whose label contains it")
     args = parser.parse_args(argv)
-    if args.app_upload is not None:
-        rows = app_upload_memory(args.app_upload)
-        print(app_upload_table(rows))
-        if args.json:
-            Path(args.json).write_text(json.dumps({"date": datetime.date.today().isoformat(), "machine": machine(), "rows": rows},
-                                                  indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        return 0
-    if args.hostile is not None:
-        rows = hostile_benchmark(args.hostile)
-        print(hostile_table(rows))
-        if args.json:
-            Path(args.json).write_text(json.dumps({"date": datetime.date.today().isoformat(), "machine": machine(), "rows": rows},
-                                                  indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        return 0
+    for chosen, measure_rows, table in ((args.app_upload, app_upload_memory, app_upload_table),
+                                        (args.hostile, hostile_benchmark, hostile_table)):
+        if chosen is not None:
+            rows = measure_rows(chosen)
+            print(table(rows))
+            if args.json:
+                Path(args.json).write_text(json.dumps({"date": datetime.date.today().isoformat(), "machine": machine(), "rows": rows},
+                                                      indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+            return 0
     if args.worker:
         print(json.dumps(measure(Path(args.worker), args.runs)))
         return 0

@@ -8,17 +8,16 @@ never asserted here.
 """
 from __future__ import annotations
 
-import os
 import re
 import tomllib
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from kgtest import ROOT, missing, require_module
+from kgtest import ROOT, require_module
+from test_e2e_browser import browser  # noqa: F401 (the one Chromium fixture of the browser tests)
 
 from kg import bench_app, render
-from kg.app.serve import APP, CHROMIUM, CHROMIUM_ARGS, streamlit_server
+from kg.app.serve import APP, streamlit_server
 
 #: vis-network's copyright line: present in its source, absent from kg's own scripts and data.
 VIS_MARK = "Almende B.V"
@@ -67,15 +66,6 @@ def test_streamlit_resolves_the_module_to_a_url_in_kg_static():
     assert definition.js_asset_relative_path == render.COMPONENT_MODULE
 
 
-@pytest.fixture(scope="module")
-def browser():
-    sync_playwright = require_module("playwright.sync_api").sync_playwright
-    if not (Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK)):
-        missing(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")
