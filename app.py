@@ -8,7 +8,8 @@ then the sidebar, then save progress and write the view into the URL. The views 
 (one module per tab, ``kg.app.data`` for the cached loading and derived data, ``kg.app.state`` for
 session state and the URL). All answers come from the ``kg`` library; the app only lays them out.
 Pack text is shown as escaped Markdown, table cells or component data, never as HTML, and the graph
-is drawn by ``kg.render``'s Custom Component v2.
+is drawn by ``kg.render``'s Custom Component v2; until it has drawn the first one, the first screen shows
+a still picture of it (``kg.picture``: an SVG image, its text escaped).
 """
 from __future__ import annotations
 
@@ -47,7 +48,6 @@ if opened.too_large:
 # what the sidebar calls the pack: the upload's or the folder's name, never a local path
 source = opened.upload_name or (Path(source_path).name if source_path else w("shipped_pack"))
 
-st.html(page_css())
 st.title(w("title"), anchor=False)
 if opened.upload_name is not None and pack is not None:
     st.caption(w("using_upload", name=md(opened.upload_name)))
@@ -76,6 +76,7 @@ for name, tab in zip(TABS, tabs_ui()):
 # The sidebar is built last so the open view (and its graph) reaches the browser first; its widgets'
 # values are in session state before the script runs, so nothing above needs it to have run.
 sidebar_ui(pack, pack_key, source, upload_error)
+st.html(page_css())  # styles only what the first screen does not have (widget labels, the uploader)
 if pack is not None:
     save_profile(pack)
 sync_url()

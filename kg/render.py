@@ -280,6 +280,7 @@ DRAW_JS = _static_text("kg-draw.js").replace("export function kgDraw(", "functio
 #: Styles of the drawing (tooltips need ``position: absolute``; vis-network's own CSS is not used).
 DRAW_CSS = r"""
 .kg-root { font-family: system-ui, -apple-system, "Segoe UI", "Noto Sans", "PingFang SC", sans-serif; color: #111827; }
+.kg-root.kg-waiting { height: 0; overflow: hidden; }
 .kg-tools { display: flex; justify-content: flex-end; margin: 0 0 4px 0; }
 .kg-fullscreen { font: inherit; font-size: 13px; padding: 3px 10px; border: 1px solid #d1d5db; border-radius: 6px; background: #ffffff; color: #111827; cursor: pointer; }
 .kg-root:fullscreen { background: #ffffff; padding: 12px; overflow: auto; }

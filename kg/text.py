@@ -205,6 +205,7 @@ WORDS: dict[str, dict[str, str]] = {
             "button walks your trail back. For a study plan, open **Study plan** and pick what you want to learn: "
             "kg lists everything you need before it, in order."),
         "orient_ok": "Got it",
+        "preview_alt": "Picture of the graph; the interactive graph replaces it once loaded",
         "depth_help": "How many links away from the focus the drawing reaches.",
         "whole_help": "Every concept, grouped by section of the guide; click a section to open it.",
         "physics_help": "Let the nodes settle by simulated springs (slow on big graphs).",
@@ -496,6 +497,7 @@ WORDS: dict[str, dict[str, str]] = {
             "离焦点最多几步关系的概念。点击圆点、关系或搜索结果即可把它设为焦点;浏览器的后退按钮可沿原路返回。"
             "想要学习计划,打开**学习计划**并选择想学的概念:kg 会按顺序列出之前需要掌握的一切。"),
         "orient_ok": "知道了",
+        "preview_alt": "关系图的静态预览,交互式关系图加载后将替换它",
         "depth_help": "图中显示离焦点最多几步关系的概念。",
         "whole_help": "所有概念,按指南章节分组;点击一个章节即可展开。",
         "physics_help": "用模拟弹簧让节点自行排布(大图较慢)。",

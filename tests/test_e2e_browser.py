@@ -66,7 +66,7 @@ class Watch:
 NETWORK = """(name) => {
   for (const host of document.querySelectorAll('[data-testid^="stBidiComponent"]')) {
     const root = host.shadowRoot || host;
-    const canvas = root.querySelector('.kg-canvas');
+    const canvas = root.querySelector('.kg-root:not(.kg-waiting) .kg-canvas');  // drawn and on screen
     if (canvas && canvas.__kgNetwork && canvas.dataset.drawn === '1') return canvas;
   }
   return null;

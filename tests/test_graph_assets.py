@@ -83,7 +83,7 @@ def test_the_browser_loads_the_script_by_url_and_the_messages_carry_only_data(br
     page.on("response", lambda response: responses.setdefault(urlparse(response.url).path, response))
     page.on("websocket", lambda socket: socket.on("framereceived", lambda payload: frames.append(payload)))
     page.goto(app_url)
-    page.wait_for_function(bench_app.APP_DRAWN, timeout=90_000)
+    page.wait_for_function(bench_app.APP_INTERACTIVE, timeout=90_000)
     served = {name: responses.get(f"/_stcore/bidi-components/{render.COMPONENT_NAME}/{name}")
               for name in (render.COMPONENT_MODULE, "kg-draw.js", "vis-network.min.js")}
     assert all(served.values()), sorted(responses)
@@ -102,23 +102,34 @@ def test_the_browser_loads_the_script_by_url_and_the_messages_carry_only_data(br
 
 CANVAS = """() => {
   for (const host of document.querySelectorAll('[data-testid^="stBidiComponent"]')) {
-    const canvas = (host.shadowRoot || host).querySelector('.kg-canvas');
+    const canvas = (host.shadowRoot || host).querySelector('.kg-root:not(.kg-waiting) .kg-canvas');
     if (canvas && canvas.dataset.drawn === '1') return canvas;
   }
   return null;
 }"""
+PICTURE = '[class*="st-key-kg_preview_"] img'
 
 
 def test_the_first_screen_is_the_graph_and_the_rest_follows_without_drawing_it_again(browser, app_url):
-    """The first run stops after the first graph; once drawn, it asks for the rerun that brings the rest
+    """The first run stops after the first graph: a still picture of it, then the interactive graph, drawn
+    out of sight, takes the picture's place. Once drawn, it asks for the rerun that brings the rest
     (details column, sidebar), which sends the same drawing: the canvas on screen stays, not redrawn."""
     context = browser.new_context(viewport={"width": 1400, "height": 950})
     page = context.new_page()
     page.goto(app_url)
     page.wait_for_function(bench_app.APP_DRAWN, timeout=90_000)
+    # the first thing of the graph on screen is the picture: a decoded image, no canvas shown yet
+    assert page.evaluate(f"() => !({CANVAS})()")
+    picture = page.evaluate(f"() => {{ const i = document.querySelector('{PICTURE}'); const r = i.getBoundingClientRect();"
+                            " return [i.naturalWidth, r.width, r.height, i.src.slice(0, 26)]; }")
+    assert picture[0] > 0 and picture[1] > 300 and picture[2] > 300 and picture[3] == "data:image/svg+xml;base64,"
+    page.wait_for_function(bench_app.APP_INTERACTIVE, timeout=90_000)
+    # the swap: the interactive graph is on screen where the picture was, and the picture is gone
+    assert page.evaluate(f"() => {{ const i = document.querySelector('{PICTURE}'); return !i || i.offsetParent === null; }}")
     page.evaluate(f"() => {{ ({CANVAS})().dataset.kgFirst = 'yes'; }}")
     page.wait_for_selector('[data-testid="stSidebar"] [data-testid="stFileUploader"]', timeout=60_000)
     page.wait_for_selector('button:has-text("Study plan for")', timeout=60_000)  # the details column's first action
     page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
     assert page.evaluate(f"() => ({CANVAS})().dataset.kgFirst") == "yes"
+    assert page.evaluate(f"() => document.querySelectorAll('{PICTURE}').length") == 0  # later runs send no picture
     context.close()

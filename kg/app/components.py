@@ -5,7 +5,8 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from kg import render
-from kg.app.state import sync_url
+from kg.app.state import sync_url, w
+from kg.picture import picture_svg, picture_uri
 from kg.schema import ID_PATTERN
 
 
@@ -48,6 +49,16 @@ def on_graph_click(key: str) -> None:
 FIRST_SCREEN = "_kg_first_screen"
 
 
+#: The preview's container key (``st-key-...`` is the class Streamlit gives a keyed container): the drawing
+#: script hides it once the interactive graph is on screen.
+PREVIEW_KEY = "kg_preview_{name}"
+
+
+def first_screen() -> bool:
+    """This run is a browser's first of the session: it sends the page down to its first graph and stops."""
+    return bool(st.session_state.get(FIRST_SCREEN, False))
+
+
 def begin_run() -> None:
     """Called at the top of every run. A browser's first run of a session sends the page down to its first
     graph and stops there: everything after it (the details column, the sidebar) waits for the rerun the
@@ -57,12 +68,30 @@ def begin_run() -> None:
     st.session_state["_kg_started"] = True
 
 
-def draw(pack_key: str, name: str, data: dict) -> None:
-    """Mount the graph component; a click on a node refocuses (callback, no page reload)."""
+def draw(pack_key: str, name: str, data: dict, *, width: int = 760) -> None:
+    """Mount the graph component; a click on a node refocuses (callback, no page reload).
+
+    On the first screen a still picture of the drawing (``kg.picture``) comes first: it is on screen as
+    soon as the page's own text is, while the component's code and vis-network load; the drawing script
+    draws the interactive graph out of sight and swaps it in for the picture. Later runs put an empty
+    placeholder there (it takes no room), so the component keeps its place and is not drawn again.
+    ``width`` is the width the graph is expected to have on screen (the picture's zoom and label size)."""
     key = f"graph_{name}"
-    first = st.session_state.get(FIRST_SCREEN, False)
-    graph_component()(key=key, data={**data, "report_drawn": True} if first else data,
-                      on_clicked_change=lambda: on_graph_click(key), on_drawn_change=lambda: None, height="content")
+    first = first_screen()
+    picture = picture_svg(data, width=width) if first else None
+    payload = data
+    if picture:
+        # A Markdown image: Markdown is in Streamlit's first bundle (no component or HTML code to fetch); an
+        # image shows nothing of the pack as markup, and the alt text is our own word.
+        with st.container(key=PREVIEW_KEY.format(name=name)):
+            st.markdown(f"![{w('preview_alt')}]({picture_uri(picture)})")
+        payload = {**data, "preview": "st-key-" + PREVIEW_KEY.format(name=name)}
+    else:
+        st.empty()
+    if first:
+        payload = {**payload, "report_drawn": True}
+    graph_component()(key=key, data=payload, on_clicked_change=lambda: on_graph_click(key),
+                      on_drawn_change=lambda: None, height="content")
     if first:
         st.session_state[FIRST_SCREEN] = False
         # What the end of the page does for the URL, done now: the next run must not take the URL it has

@@ -46,4 +46,4 @@ def connect_ui(pack, pack_key: str) -> None:
                 if reason:
                     st.caption(md(reason))
     with right:
-        draw(pack_key, "connect", drawing)
+        draw(pack_key, "connect", drawing, width=700)

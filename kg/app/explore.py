@@ -6,7 +6,7 @@ import re
 import streamlit as st
 
 from kg import d2l
-from kg.app.components import draw
+from kg.app.components import draw, first_screen
 from kg.app.data import OVERVIEW_MAX, chapters_of, explore_data
 from kg.app.profile import mark_skipped
 from kg.app.state import add_known, add_target, label, md, plan_for, section_label, set_focus, w
@@ -16,6 +16,11 @@ from kg.search import search
 from kg.text import edge_reason as why, edge_type_name, field_text, kind_name, languages_from, names, other_text
 
 
+#: The controls above the graph (depth, whole graph, physics) on a wide page, in CSS pixels, and the width
+#: the graph's column usually has (a 1,400-pixel window): the first screen's blank and picture use them.
+CONTROLS_PX = 66
+EXPLORE_WIDTH = 780
+
 _SAFE_URL = re.compile(r"^https?://[^\s<>()\[\]\"'`\\]+$")
 
 
@@ -24,13 +29,21 @@ def explore_ui(pack, pack_key: str) -> None:
     state = st.session_state
     left, right = st.columns([3, 2], gap="medium")
     with left:
-        depth, whole, physics = view_ui()
+        controls = st.container()
+        if first_screen():
+            # The first screen is the graph alone (the widgets' code is fetched with the rest of the page);
+            # a blank of the controls' height keeps the graph where it will stay.
+            depth, whole, physics = state.depth, state.whole, state.physics
+            controls.space(CONTROLS_PX)
+        else:
+            with controls:
+                depth, whole, physics = view_ui()
         hits = tuple(h.id for h in search(pack, state.get("query") or "", limit=8))
         data, too_big = explore_data(pack, pack_key, state.focus, depth, tuple(state.filter_types), tuple(state.filter_kinds),
                                      tuple(state.filter_chapters), whole, state.lang, physics, hits)
         if too_big:
             st.info(w("too_big", total=pack.graph.number_of_nodes(), cap=OVERVIEW_MAX))
-        draw(pack_key, "explore", data)
+        draw(pack_key, "explore", data, width=EXPLORE_WIDTH)
         # below the drawing, so the graph is on screen first (the filters' widgets load more of Streamlit's code);
         # their values are in session state before the script runs, so the drawing above already used them
         filters_ui(pack, pack_key)

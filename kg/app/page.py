@@ -5,6 +5,7 @@ import json
 
 import streamlit as st
 
+from kg.app.components import first_screen
 from kg.app.state import TABS, dismiss_orientation, w
 
 
@@ -40,4 +41,5 @@ def orientation_ui() -> None:
     with st.container(border=True, key="orientation"):
         st.markdown(w("orient_title"))
         st.markdown(w("orient_body"))
-        st.button(w("orient_ok"), key="orient-ok", on_click=dismiss_orientation, type="primary")
+        if not first_screen():  # the button's code is fetched with the rest of the page, not before the graph
+            st.button(w("orient_ok"), key="orient-ok", on_click=dismiss_orientation, type="primary")

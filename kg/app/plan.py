@@ -39,7 +39,7 @@ def plan_ui(pack, pack_key: str) -> None:
         st.success(w("plan_done"))
     elif steps:
         st.markdown(f"**{w('plan_total', steps=count(len(steps), 'n_steps'), time=duration(total))}**")
-        draw(pack_key, "plan", drawing)  # the whole width, first steps at the top: every step's name has room
+        draw(pack_key, "plan", drawing, width=1200)  # the whole width, first steps at the top: every step's name has room
     left, right = st.columns([3, 2], gap="medium")
     with left:
         if steps:
