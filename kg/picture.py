@@ -3,8 +3,9 @@
 The app's first screen would otherwise wait for Streamlit's component code and vis-network (about half a
 second on a 2-core machine) before anything of the graph is on screen. The picture is made here, on the
 server, from the same data the drawing script receives (:func:`kg.render.graph_data`), framed the way
-``kg-draw.js`` frames it (node centres fitted, zoom never above 1, then 12 % more room), so that the
-interactive graph replaces it in place.
+``kg-draw.js`` frames it (vis-network's ``fit()``: the extent of the nodes and their labels with a tenth
+more room, zoom never above 1; then kg-draw.js zooms out to 88 %), so that the interactive graph replaces
+it in place.
 
 Pack text reaches the picture only as XML-escaped text inside an SVG that the page shows as an image
 (``<img src="data:image/svg+xml;base64,...">``): an image never runs script or fetches anything, and the
@@ -22,13 +23,19 @@ from __future__ import annotations
 import base64
 import math
 import re
+import unicodedata
 from html import escape
 
 #: The smallest label on screen, in CSS pixels, and the drawing script's own font sizes (kg-draw.js).
 MIN_PX = 12
 BASE_FONT, FOCUS_FONT, GROUP_FONT = 14, 18, 16
-#: kg-draw.js frames the node centres, then zooms out by this much so labels at the edge show whole.
+#: vis-network's fit() leaves this much room around the drawing's extent; kg-draw.js then zooms out by ROOM.
+FIT_MARGIN = 1.1
 ROOM = 0.88
+#: A label's width per character, in font sizes (Latin letters; CJK characters are a full em).
+CHAR_EM, WIDE_EM = 0.55, 1.0
+#: vis-network's margin inside a section's box, in drawing units.
+BOX_MARGIN = 10
 #: The bands above and below the canvas (kg-draw.js's tool button and legend), in CSS pixels.
 TOOLS_PX, LEGEND_PX = 32, 30
 #: Above this many nodes and clusters a picture is not worth its bytes: the interactive graph comes alone.
@@ -95,12 +102,23 @@ def picture_svg(data: dict, *, width: int = 760) -> str | None:
             shown_nodes.append(node)
     if len(shown_nodes) + len(boxes) > MAX_ITEMS:
         return None
-    centres = [where[str(n.get("id"))] for n in shown_nodes] + [(b[0], b[1]) for b in boxes.values()]
-    if not centres:
-        centres = [(0.0, 0.0)]
-    min_x, max_x = min(c[0] for c in centres), max(c[0] for c in centres)
-    min_y, max_y = min(c[1] for c in centres), max(c[1] for c in centres)
-    span_x, span_y = max(max_x - min_x, 1e-6), max(max_y - min_y, 1e-6)
+    # The extent vis-network's fit() frames: each node with its label (drawn at the initial font size, below the
+    # dot), each closed section's box.
+    extent = []
+    for node in shown_nodes:
+        x, y = where[str(node.get("id"))]
+        radius = max(_number(node.get("size"), 14), 1)
+        base = FOCUS_FONT if node.get("focus") else BASE_FONT
+        half = max(radius, _text_width(str(node.get("label", "")), base) / 2) if node.get("labelled") else radius
+        extent.append((x - half, x + half, y - radius, y + radius + (base * 1.3 if node.get("labelled") else 0)))
+    for x, y, group in boxes.values():
+        box_w, box_h = _box_size(str(group.get("label", "")), GROUP_FONT)
+        extent.append((x - box_w / 2, x + box_w / 2, y - box_h / 2, y + box_h / 2))
+    if not extent:
+        extent = [(0.0, 0.0, 0.0, 0.0)]
+    min_x, max_x = min(e[0] for e in extent), max(e[1] for e in extent)
+    min_y, max_y = min(e[2] for e in extent), max(e[3] for e in extent)
+    span_x, span_y = max(max_x - min_x, 1e-6) * FIT_MARGIN, max(max_y - min_y, 1e-6) * FIT_MARGIN
     scale = min(width / span_x, height / span_y, 1.0) * ROOM
     view_w, view_h = width / scale, height / scale
     left = (min_x + max_x) / 2 - view_w / 2
@@ -160,7 +178,7 @@ def picture_svg(data: dict, *, width: int = 760) -> str | None:
     for x, y, group in boxes.values():
         text = str(group.get("label", ""))
         size_px = font(GROUP_FONT)
-        box_w, box_h = 0.62 * size_px * max(len(text), 1) + 20 * unit, size_px * 1.4 + 16 * unit
+        box_w, box_h = _box_size(text, size_px)
         hit = bool(group.get("hit"))
         parts.append(f'<rect x="{x - box_w / 2:.1f}" y="{y - box_h / 2:.1f}" width="{box_w:.1f}" height="{box_h:.1f}" '
                      f'rx="{3 * unit:.1f}" fill="{"#ffedd5" if hit else "#f9fafb"}" '
@@ -168,6 +186,16 @@ def picture_svg(data: dict, *, width: int = 760) -> str | None:
         parts.append(_text(text, x, y + size_px * 0.35, size_px, halo=False))
     parts.append("</svg></svg>")
     return "".join(parts)
+
+
+def _text_width(text: str, size: float) -> float:
+    """About how wide ``text`` is at ``size`` (no font metrics on the server: CJK a full em, the rest less)."""
+    return size * sum(WIDE_EM if unicodedata.east_asian_width(c) in "WF" else CHAR_EM for c in text)
+
+
+def _box_size(text: str, size: float) -> tuple[float, float]:
+    """A section's box as vis-network draws it: its label with BOX_MARGIN on every side."""
+    return _text_width(text, size) + 2 * BOX_MARGIN, size + 2 * BOX_MARGIN
 
 
 def _text(text: str, x: float, y: float, size: float, *, halo: bool = True) -> str:
