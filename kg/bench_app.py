@@ -30,27 +30,20 @@ ROOT = Path(__file__).resolve().parents[1]
 BARE_TEXT = "kg bare page"
 GOAL = 1.5
 
+#: A loop run in the page: the time once a graph canvas matching the selector is drawn (the drawing script marks it).
+_CANVAS_DRAWN = """  for (const host of document.querySelectorAll('[data-testid^="stBidiComponent"]')) {
+    const canvas = (host.shadowRoot || host).querySelector(%r);
+    if (canvas && canvas.dataset.drawn === '1') return performance.now();
+  }
+"""
 #: In the page: the time (ms since navigation) once the app's first graph is on screen, else false: the
 #: still picture of the first screen (kg.picture) once its image is decoded, or the drawn canvas.
-APP_DRAWN = """() => {
+APP_DRAWN = ("""() => {
   const still = document.querySelector('[class*="st-key-kg_preview_"] img');
   if (still && still.complete && still.naturalWidth > 0) return performance.now();
-  for (const host of document.querySelectorAll('[data-testid^="stBidiComponent"]')) {
-    const root = host.shadowRoot || host;
-    const canvas = root.querySelector('.kg-canvas');
-    if (canvas && canvas.dataset.drawn === '1') return performance.now();
-  }
-  return false;
-}"""
+""" + _CANVAS_DRAWN % ".kg-canvas" + "  return false;\n}")
 #: The time the interactive graph (vis-network's canvas) is on screen, in place of the picture.
-APP_INTERACTIVE = """() => {
-  for (const host of document.querySelectorAll('[data-testid^="stBidiComponent"]')) {
-    const root = host.shadowRoot || host;
-    const canvas = root.querySelector('.kg-root:not(.kg-waiting) .kg-canvas');
-    if (canvas && canvas.dataset.drawn === '1') return performance.now();
-  }
-  return false;
-}"""
+APP_INTERACTIVE = "() => {\n" + _CANVAS_DRAWN % ".kg-root:not(.kg-waiting) .kg-canvas" + "  return false;\n}"
 BARE_SHOWN = "() => document.body.innerText.includes(" + json.dumps(BARE_TEXT) + ") ? performance.now() : false"
 
 
