@@ -96,7 +96,7 @@ def audit(pack: "Pack", *, top: int = 15) -> Audit:
     try:
         order = list(nx.topological_sort(study))
     except nx.NetworkXUnfeasible:
-        raise PackError("the study graph has a cycle, so plans are undefined; run 'kg check' to see it") from None
+        raise PackError(key="error_cycle_in_study_graph") from None
     sizes = _plan_sizes(study, order)
     ranked = sorted(sizes.values())
     notes: list[str] = []

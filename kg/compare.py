@@ -92,7 +92,7 @@ def compare(pack: "Pack", names: list[str]) -> Comparison:
     """
     ids = [pack.resolve(name) for name in names]
     if not 2 <= len(ids) <= 3 or len(set(ids)) != len(ids):
-        raise CompareError("compare two or three different concepts")
+        raise CompareError(key="error_compare_count")
     graph, study = pack.graph, pack.study
     sides = []
     for node in ids:

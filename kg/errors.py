@@ -3,7 +3,30 @@ from __future__ import annotations
 
 
 class KgError(Exception):
-    """Base of every error kg raises on purpose."""
+    """Base of every error kg raises on purpose.
+
+    An error a learner or a pack author can meet in the app is raised with ``key``, a key of the word
+    table (:data:`kg.text.WORDS`), and the fields it is filled with: ``str(err)`` is the English text
+    and :meth:`message_in` says it in either language. Other errors keep the sentence they are raised with.
+
+    >>> err = PackError(key="error_cycle_in_plan")
+    >>> str(err) == err.message_in("en"), err.message_in("zh")[:6]
+    (True, '这里需要的学')
+    """
+
+    def __init__(self, *args, key: str | None = None, **fields):
+        self.key, self.fields = key, fields
+        if key is not None:
+            args = (self.message_in("en"),)
+        super().__init__(*args)
+
+    def message_in(self, lang: str = "en") -> str:
+        """The error's text in ``lang`` (an error raised with a plain sentence has only that one)."""
+        if getattr(self, "key", None) is None:
+            return str(self)
+        from .text import word
+
+        return word(self.key, lang, **self.fields)
 
 
 class PackError(KgError):
@@ -21,8 +44,11 @@ class UnknownConcept(KgError, LookupError):
     def __init__(self, name: str, suggestions: list[str] | None = None):
         self.name = name
         self.suggestions = list(suggestions or [])
-        hint = f"; did you mean {', '.join(repr(s) for s in self.suggestions)}?" if self.suggestions else ""
-        super().__init__(f"unknown concept {name!r}{hint}")
+        if self.suggestions:
+            super().__init__(key="error_unknown_concept_did_you_mean", name=repr(name),
+                             suggestions=", ".join(repr(s) for s in self.suggestions))
+        else:
+            super().__init__(key="error_unknown_concept", name=repr(name))
 
 
 class InputFileError(KgError):

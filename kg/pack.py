@@ -235,7 +235,8 @@ def load_pack(path: str | os.PathLike | None = None, *, limits: Limits = Limits(
     Parameters
     ----------
     path : path-like, optional
-        A pack folder or one YAML file; the shipped graph when omitted.
+        A pack folder, one YAML file or a ``.zip`` of a pack (unpacked as the app unpacks an upload,
+        :mod:`kg.unpack`); the shipped graph when omitted.
     limits : Limits
         File size, pack size, file count and nesting depth limits.
     use_c : bool
@@ -255,11 +256,39 @@ def load_pack(path: str | os.PathLike | None = None, *, limits: Limits = Limits(
     [(5, 'unknown-target')]
     """
     root = Path(path) if path is not None else default_pack_path()
+    if root.suffix.lower() == ".zip" and root.is_file():
+        return _load_zip(root, limits, use_c, shown_as)
     with gc_paused():
         pack, budget, read = _load(root, limits, use_c, shown_as)  # read, parse, validate, build the graph
         problems = [*pack.problems, *graph_problems(pack)]  # then the whole-graph checks
         # The files' problems were budgeted as they were read; the rest are budgeted here, then summarised.
         pack.problems = sort_problems(problems[:read] + budget.keep(problems[read:]) + budget.summaries())
+    return pack
+
+
+def _load_zip(archive: Path, limits: Limits, use_c: bool, shown_as: str | None) -> Pack:
+    """A zipped pack, unpacked as the app unpacks an upload (:func:`kg.unpack.extract_zip`: the whole archive is
+    refused when unsafe or too large, a problem located at the archive) into a temporary folder, and loaded
+    with its files shown under the archive's name (``pack.zip/pack/a.yaml``)."""
+    import tempfile
+
+    from .unpack import UnsafeArchive, ZipLimits, extract_zip
+
+    shown = shown_as or _shown_path(archive, archive)
+    zip_limits = ZipLimits(max_member_bytes=limits.max_file_bytes)
+    try:
+        with os.fdopen(os.open(archive, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as stream:
+            data = stream.read(zip_limits.max_archive_bytes + 1)  # one byte past the limit is enough to refuse it
+    except OSError as err:
+        return Pack(archive, nx.MultiDiGraph(), [problem("io-error", (shown, 1, 1), reason=err.strerror or str(err))])
+    with tempfile.TemporaryDirectory(prefix="kg-zip-") as folder:
+        try:
+            extract_zip(data, Path(folder), zip_limits, name=shown)
+        except UnsafeArchive as refusal:
+            return Pack(archive, nx.MultiDiGraph(), [refusal.problem])
+        pack = load_pack(folder, limits=limits, use_c=use_c, shown_as=shown)
+    pack.root = archive
+    pack.files = [archive / Path(file).relative_to(folder) for file in pack.files]  # the unpacked files are gone
     return pack
 
 

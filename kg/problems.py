@@ -8,9 +8,10 @@ A check never writes a sentence. It names a code of :data:`CODES` and passes the
 code's fields (``problem("unknown-target", where, field="requires", target="relux")``);
 the record keeps the code and the fields, and the sentence is made when it is shown,
 in English or Chinese, from the code's message and hint templates. A field is pack
-text (shown as written, escaped by the output: :mod:`kg.terminal`, :mod:`kg.markup`),
-a number, or a :class:`Phrase`: a named piece of kg's own text from :data:`PHRASES`,
-shown in the language of the message.
+text (shown as written, escaped by the output: :mod:`kg.terminal`, :mod:`kg.markup`;
+a :class:`PackText` when the pack writes it in both languages, such as an assertion's
+``why``/``why_zh``), a number, or a :class:`Phrase`: a named piece of kg's own text
+from :data:`PHRASES`, shown in the language of the message.
 
 >>> p = problem("unknown-target", ("a.yaml", 3, 5), field="requires", target="relux", suggestion="relu")
 >>> print(p.format())
@@ -66,6 +67,21 @@ CODES: dict[str, Code] = {
          "zh": "{encoding} 文本中不允许出现 {character}:{reason}"},
         {"en": "save the file as UTF-8; write a control character as an escape inside double quotes",
          "zh": "把文件保存为 UTF-8;控制字符请在双引号内写成转义序列"}),
+    "unsafe-archive": Code(
+        ERROR, "A .zip pack has a member that would be written outside its folder (../, an absolute or backslash path), a link, a special file, an encrypted member or one name twice; nothing of it is unpacked.",
+        {"en": "{member!r} {flaw}", "zh": "压缩包成员 {member!r} {flaw}"},
+        {"en": "nothing of the archive is unpacked: zip the pack folder again with relative paths and only plain, unencrypted files (e.g. zip -r pack.zip pack/)",
+         "zh": "压缩包的内容均未解压:请用相对路径、只含未加密的普通文件重新压缩概念包文件夹(例如 zip -r pack.zip pack/)"}),
+    "archive-too-large": Code(
+        ERROR, "A .zip pack has too many members or bytes, counted as they are decompressed (a zip bomb with lying headers is stopped too); nothing of it is unpacked.",
+        {"en": "{excess}", "zh": "{excess}"},
+        {"en": "nothing of the archive is unpacked: keep only the pack's YAML files in the zip, or split the pack",
+         "zh": "压缩包的内容均未解压:压缩包中只放概念包的 YAML 文件,或拆分概念包"}),
+    "bad-archive": Code(
+        ERROR, "A .zip pack cannot be read as a zip archive (damaged, truncated or not a zip).",
+        {"en": "not a readable zip archive: {detail}", "zh": "不是可读取的 zip 压缩包:{detail}"},
+        {"en": "zip the pack folder again, or give the folder or a .yaml file instead",
+         "zh": "重新压缩概念包文件夹,或改为提供文件夹或 .yaml 文件"}),
     "yaml-syntax": Code(
         ERROR, "A file is not well-formed YAML.",
         {"en": "not well-formed YAML: {detail}", "zh": "YAML 格式不正确:{detail}"},
@@ -263,6 +279,27 @@ PHRASES: dict[str, dict[str, str]] = {
     "not-file-or-folder": {"en": "not a regular file or folder", "zh": "不是普通文件或文件夹"},
     "link-outside-pack": {"en": "a link to a file outside the pack", "zh": "这是指向概念包以外文件的链接"},
     "not-regular-file": {"en": "not a regular file (a device, pipe or socket)", "zh": "不是普通文件(而是设备、管道或套接字)"},
+    # unsafe-archive: what is wrong with the member
+    "backslash-or-nul": {"en": "has a backslash or NUL in its name", "zh": "的名称中含有反斜杠或空字符"},
+    "absolute-path": {"en": "is an absolute path", "zh": "是绝对路径"},
+    "outside-folder": {"en": "would be written outside the pack folder", "zh": "会被写到概念包文件夹之外"},
+    "symbolic-link": {"en": "is a symbolic link", "zh": "是符号链接"},
+    "special-file": {"en": "is not a regular file", "zh": "不是普通文件"},
+    "encrypted": {"en": "is encrypted", "zh": "已加密"},
+    "duplicate-member": {"en": "is in the archive twice", "zh": "在压缩包中出现了两次"},
+    # archive-too-large: which limit, by how much
+    "archive-bytes": {"en": "the archive is {size:,} bytes; the limit is {limit:,}", "zh": "压缩包有 {size:,} 字节,上限为 {limit:,} 字节"},
+    "archive-members": {"en": "the archive has {count:,} members; the limit is {limit:,}", "zh": "压缩包有 {count:,} 个成员,上限为 {limit:,} 个"},
+    "member-over-limits": {"en": "{member!r} takes the archive over the size limits ({per_file:,} bytes a file, {total:,} in all)",
+                           "zh": "{member!r} 使压缩包超出大小上限(每个文件 {per_file:,} 字节,总共 {total:,} 字节)"},
+    "member-decompresses-past": {"en": "{member!r} decompresses past the size limits ({per_file:,} bytes a file, {total:,} in all)",
+                                 "zh": "{member!r} 解压后超出大小上限(每个文件 {per_file:,} 字节,总共 {total:,} 字节)"},
+    "member-ratio": {"en": "{member!r} decompresses to more than {ratio} times its compressed size",
+                     "zh": "{member!r} 解压后超过其压缩大小的 {ratio} 倍"},
+    # bad-archive: what the zip reader found (a reason it gives in other words is passed as it gives it)
+    "not-a-zip": {"en": "the file is not a zip archive", "zh": "该文件不是 zip 压缩包"},
+    "zip-cut-short": {"en": "the archive ends too early (cut short)", "zh": "压缩包提前结束(不完整)"},
+    "zip-damaged": {"en": "a member's data is damaged", "zh": "某个成员的数据已损坏"},
     # limit-exceeded: what is too large, in what unit, and what kg does about it
     "the-pack": {"en": "the pack", "zh": "概念包"},
     "the-file": {"en": "the file", "zh": "该文件"},
@@ -372,6 +409,30 @@ class Phrase(str):
         return (Phrase, (str(self),))
 
 
+class PackText(str):
+    """Pack text written in both languages (a field and its ``_zh`` twin), passed as a field: the English
+    text is the value (as ``kg check --json`` shows it), the Chinese twin is shown in Chinese when written.
+
+    >>> why = PackText("B builds on A.", "乙建立在甲之上。")
+    >>> why, why.in_lang("zh"), PackText("Only English.").in_lang("zh")
+    ('B builds on A.', '乙建立在甲之上。', 'Only English.')
+    """
+
+    def __new__(cls, en: str, zh: str = ""):
+        text = super().__new__(cls, en)
+        text.zh = zh
+        return text
+
+    def in_lang(self, lang: str) -> str:
+        """The text in ``lang``; the English one where no translation is written."""
+        from .text import field_text
+
+        return field_text({"text": str(self), "text_zh": self.zh}, "text", lang)
+
+    def __reduce__(self):  # pickled (the load cache) with both texts
+        return (PackText, (str(self), self.zh))
+
+
 @dataclass(frozen=True)
 class Problem:
     """One problem found in a pack: where, which code, and the fields its message is made of.
@@ -432,14 +493,20 @@ class Problem:
 
     def to_dict(self) -> dict:
         """The record for ``kg check --json``: message and hint in English, and the fields they are made of."""
+        fields = {}
+        for name, value in self.fields:
+            fields[name] = str(value) if isinstance(value, PackText) else value
+            if isinstance(value, PackText) and value.zh:  # the Chinese twin of pack text, beside the English
+                fields[f"{name}_zh"] = value.zh
         return {"path": self.path, "line": self.line, "col": self.col, "code": self.code, "message": self.message,
-                "hint": self.hint, "severity": self.severity, "fields": {name: value for name, value in self.fields}}
+                "hint": self.hint, "severity": self.severity, "fields": fields}
 
 
 def _fill(template: dict[str, str], fields: tuple, lang: str) -> str:
     """``template`` in ``lang`` (English when it has none) filled with ``fields``; phrases first, in the same language."""
     values = dict(fields)
-    filled = {name: (PHRASES[value].get(lang) or PHRASES[value]["en"]).format(**values) if isinstance(value, Phrase) else value
+    filled = {name: (PHRASES[value].get(lang) or PHRASES[value]["en"]).format(**values) if isinstance(value, Phrase)
+              else value.in_lang(lang) if isinstance(value, PackText) else value
               for name, value in values.items()}
     return (template.get(lang) or template["en"]).format(**filled)
 

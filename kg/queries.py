@@ -156,7 +156,7 @@ def _post_order(pack: "Pack", targets: list[str], needed: dict) -> list[str]:
                 if before in on_path:
                     from .errors import PackError
 
-                    raise PackError("the study order needed here has a cycle, so it has no first step; run 'kg check' to see it")
+                    raise PackError(key="error_cycle_in_plan")
                 on_path.add(before)
                 stack.append((before, iter(sorted((p for p in pred[before] if p in needed), key=pack.order_key))))
                 break

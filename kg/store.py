@@ -114,7 +114,7 @@ def check_profile(name: str) -> str:
     """A profile name: 1 to 64 printable characters, kept as given (stripped)."""
     text = (name or "").strip()
     if not text or len(text) > PROFILE_MAX_LENGTH or not text.isprintable():
-        raise StoreError(f"a profile name is 1 to {PROFILE_MAX_LENGTH} printable characters, not {name!r}")
+        raise StoreError(key="error_profile_name", limit=PROFILE_MAX_LENGTH, name=repr(name))
     return text
 
 

@@ -316,6 +316,55 @@ def test_unsafe_or_unreadable_uploads_never_crash(small_dir):
     assert at.error or any("x.yaml:" in m.value.replace("\\", "") for m in at.markdown)
 
 
+def _chinese_errors(at: AppTest) -> list[str]:
+    return [e.value.replace("\\", "") for e in at.error]
+
+
+def test_a_refused_zip_upload_is_said_in_chinese_in_chinese_mode(small_dir):
+    at = ok(make_app(tab="checks", lang="zh").run())
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("pack/a.yaml", SMALL)
+        archive.writestr("../escape.yaml", SMALL)
+    at.file_uploader(key="upload").set_value(("我的包.zip", buffer.getvalue(), "application/zip"))
+    ok(at.run())
+    errors = _chinese_errors(at)
+    # the sidebar and the Checks tab: the upload's own name, the member as written, the rest in Chinese
+    assert any(e.startswith("无法打开上传的概念包:我的包.zip: 压缩包成员 '../escape.yaml' 会被写到概念包文件夹之外") for e in errors), errors
+    assert not any("outside" in e or "could not" in e for e in errors), errors
+    at.radio(key="lang").set_value("en")
+    ok(at.run())
+    assert any("我的包.zip: '../escape.yaml' would be written outside the pack folder" in e.value.replace("\\", "") for e in at.error)
+
+
+def test_an_upload_too_large_for_the_app_is_said_in_chinese(small_dir):
+    at = ok(make_app(tab="checks", lang="zh").run())
+    many = "".join(f"- {{id: c{i}}}\n" for i in range(20_001))
+    at.file_uploader(key="upload").set_value(("big.yaml", many.encode(), "application/x-yaml"))
+    ok(at.run())
+    errors = _chinese_errors(at)
+    assert any("概念包约有 20,001 个概念;应用最多载入 20,000 个(更大的概念包请用 kg 命令)" in e for e in errors), errors
+    assert not any("concepts;" in e for e in errors)
+
+
+def test_a_bad_known_concepts_file_is_said_in_chinese(small_dir):
+    at = ok(make_app(tab="plan", lang="zh").run())
+    at.file_uploader(key="known_file").set_value(("k.json", b"{not json", "application/json"))
+    ok(at.run())
+    assert "这不是已掌握概念文件:不是 UTF-8 编码的 JSON 文件" in _chinese_errors(at)
+    at.file_uploader(key="known_file").set_value(("k.json", b'{"known": "relu"}', "application/json"))
+    ok(at.run())
+    assert '这不是已掌握概念文件:应为 {"known": [ids]} 形式' in _chinese_errors(at)
+
+
+def test_a_bad_profile_name_is_said_in_chinese(small_dir):
+    at = ok(make_app(lang="zh").run())
+    at.text_input(key="new_profile_name").set_value("x" * 80)
+    ok(at.run())
+    errors = _chinese_errors(at)
+    assert any(e.startswith("无法读取或保存你的进度:档案名应为 1 到 64 个可打印字符,而不是 'xxx") for e in errors), errors
+
+
 def test_zip_upload_of_a_pack(small_dir):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:

@@ -13,21 +13,30 @@ EXPECT = re.compile(rb"# expect: ([a-z0-9-]+) (\d+)")
 SPECIAL_LIMITS = {"limit-exceeded": Limits(max_file_bytes=1000)}
 
 
+#: The codes of a refused .zip pack have a zip as their fixture (its comment says what to expect).
+ZIP_CODES = ("unsafe-archive", "archive-too-large", "bad-archive")
+
+
+def fixture(code: str) -> Path:
+    return FIXTURES / f"{code}{'.zip' if code in ZIP_CODES else '.yaml'}"
+
+
 def expectation(code: str) -> int:
-    match = EXPECT.search((FIXTURES / f"{code}.yaml").read_bytes())
-    assert match and match.group(1).decode() == code, f"fixture {code}.yaml must start with '# expect: {code} LINE'"
+    match = EXPECT.search(fixture(code).read_bytes())
+    assert match and match.group(1).decode() == code, f"fixture {fixture(code).name} must hold '# expect: {code} LINE'"
     return int(match.group(2))
 
 
 def test_every_code_has_a_fixture():
-    assert sorted(p.stem for p in FIXTURES.glob("*.yaml")) == sorted(CODES)
+    assert sorted(p.stem for p in [*FIXTURES.glob("*.yaml"), *FIXTURES.glob("*.zip")]) == sorted(CODES)
+    assert sorted(p.stem for p in FIXTURES.glob("*.zip")) == sorted(ZIP_CODES)
 
 
 @pytest.mark.parametrize("use_c", [True, False], ids=["libyaml", "pure"])
 @pytest.mark.parametrize("code", sorted(CODES))
 def test_fixture_reports_its_code_at_its_line(code, use_c):
     line = expectation(code)
-    path = FIXTURES / f"{code}.yaml"
+    path = fixture(code)
     if code == "io-error":
         path = FIXTURES / "no-such-pack"
     pack = load_pack(path, limits=SPECIAL_LIMITS.get(code, Limits()), use_c=use_c)

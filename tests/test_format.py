@@ -246,6 +246,28 @@ def test_failed_not_in_plan_names_the_chain_that_drags_it_in(tmp_path):
     assert "via a -> b -> c" in pack.problems[0].message
 
 
+def test_a_failed_assertion_gives_its_why_zh_in_chinese(tmp_path, capsys):
+    folder = write(tmp_path, "a.yaml", CHAIN + "expect:\n"
+                   "  - {not-in-plan: [a, c], why: C must not drag A in., why_zh: 学 C 不应先学 A。}\n"
+                   "  - {before: [d, c], why: D comes first.}\n")
+    assert main(["check", "--no-cache", "--lang", "zh", "--graph", str(folder)]) == 1
+    chinese = capsys.readouterr().out
+    assert "断言的理由:学 C 不应先学 A。 请删除或改写把它引入计划的那条关系。" in chinese
+    assert "C must not drag A in" not in chinese
+    assert "断言的理由:D comes first." in chinese  # no why_zh: the English why, as every Chinese field falls back
+    assert main(["check", "--no-cache", "--graph", str(folder)]) == 1
+    assert "expected because: C must not drag A in. Remove or retype" in capsys.readouterr().out
+    main(["check", "--no-cache", "--json", "--graph", str(folder)])
+    first, second = json.loads(capsys.readouterr().out)["problems"]
+    assert first["hint"].startswith("expected because: C must not drag A in.")
+    assert (first["fields"]["why"], first["fields"]["why_zh"]) == ("C must not drag A in.", "学 C 不应先学 A。")
+    assert second["fields"]["why"] == "D comes first." and "why_zh" not in second["fields"]
+
+
+def test_why_zh_of_an_assertion_must_be_text(tmp_path):
+    assert check(tmp_path, "{before: [a, c], why: W., why_zh: [W]}") == [("expect-malformed", 7)]
+
+
 @pytest.mark.parametrize("entry", [
     "{before: [a, c]}",                          # no why
     "{before: [a, c], after: [c, a], why: W.}",   # unknown key

@@ -501,7 +501,10 @@ def test_an_upload_is_bounded_by_bytes_and_concepts_before_parsing(tmp_path):
 
     folder = hostile.write(tmp_path / "pack", hostile.chain(50))
     assert upload_problem(folder, UploadLimits(max_concepts=50)) is None
-    assert upload_problem(folder, UploadLimits(max_concepts=49)).startswith("the pack has about 50 concepts; the app loads at most 49")
-    assert "more than" in upload_problem(folder, UploadLimits(max_bytes=1000))
+    too_many = upload_problem(folder, UploadLimits(max_concepts=49))
+    assert str(too_many).startswith("the pack has about 50 concepts; the app loads at most 49")
+    assert too_many.message_in("zh").startswith("概念包约有 50 个概念;应用最多载入 49 个")
+    too_big = upload_problem(folder, UploadLimits(max_bytes=1000))
+    assert "more than" in str(too_big) and "超过" in too_big.message_in("zh")
     flow = hostile.write(tmp_path / "flow", "[" + ", ".join(f'{{"id": "c{i}"}}' for i in range(100)) + "]\n", english_only=False)
-    assert "about 100 concepts" in upload_problem(flow, UploadLimits(max_concepts=99))
+    assert "about 100 concepts" in str(upload_problem(flow, UploadLimits(max_concepts=99)))

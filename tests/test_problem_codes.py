@@ -132,7 +132,7 @@ def test_the_library_makes_problems_only_through_the_code_table():
 def fixture_problems() -> list[Problem]:
     """The problems of every code's failing fixture (loaded as tests/test_checks.py loads them)."""
     problems = load_pack(CODE_FIXTURES / "no-such-pack").problems
-    for fixture in sorted(CODE_FIXTURES.glob("*.yaml")):
+    for fixture in sorted([*CODE_FIXTURES.glob("*.yaml"), *CODE_FIXTURES.glob("*.zip")]):
         problems += load_pack(fixture, limits=Limits(max_file_bytes=1000) if fixture.stem == "limit-exceeded" else Limits()).problems
     return problems
 

@@ -7,6 +7,8 @@ duplicate names, and partial writes that must be cleaned up.
 from __future__ import annotations
 
 import io
+import json
+import re
 import stat
 import struct
 import zipfile
@@ -226,3 +228,91 @@ def test_archive_size_limit(out):
 def test_zlib_is_really_compressing():
     """The bomb fixtures rely on deflate: 50 MB of zeros must compress to well under 100 KB."""
     assert len(zlib.compress(b"\0" * (50 * 1024 * 1024))) < 100_000
+
+
+# ---------------------------------------------------------------- refusals are problem records, in either language
+
+HAN = "[\u4e00-\u9fff]"
+
+
+def _refusal(data: bytes, out, limits: ZipLimits = ZipLimits()) -> UnsafeArchive:
+    with pytest.raises(UnsafeArchive) as caught:
+        extract_zip(data, out, limits, name="mine.zip")
+    return caught.value
+
+
+def _encrypted() -> bytes:
+    data = bytearray(make_zip({"a.yaml": CONCEPT}, zipfile.ZIP_STORED))
+    for signature, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        position = data.find(signature)
+        struct.pack_into("<H", data, position + offset, struct.unpack_from("<H", data, position + offset)[0] | 1)
+    return bytes(data)
+
+
+HOSTILE = {  # what each refusal is, the archive, its limits, and the code it is reported with
+    "escape": (lambda: make_zip({"../evil.yaml": CONCEPT}), ZipLimits(), "unsafe-archive", "会被写到概念包文件夹之外"),
+    "absolute": (lambda: make_zip({"/etc/evil.yaml": CONCEPT}), ZipLimits(), "unsafe-archive", "是绝对路径"),
+    "backslash": (lambda: make_zip({"..\\evil.yaml": CONCEPT}), ZipLimits(), "unsafe-archive", "反斜杠"),
+    "symlink": (lambda: make_zip({"link.yaml": (b"/etc/passwd", stat.S_IFLNK | 0o777)}), ZipLimits(), "unsafe-archive", "符号链接"),
+    "fifo": (lambda: make_zip({"pipe.yaml": (b"", stat.S_IFIFO | 0o644)}), ZipLimits(), "unsafe-archive", "不是普通文件"),
+    "encrypted": (_encrypted, ZipLimits(), "unsafe-archive", "已加密"),
+    "duplicate": (lambda: _duplicate(), ZipLimits(), "unsafe-archive", "出现了两次"),
+    "members": (lambda: make_zip({f"f{i}.yaml": b"x" for i in range(12)}), ZipLimits(max_members=10), "archive-too-large", "个成员"),
+    "archive-bytes": (lambda: make_zip({"a.yaml": b"#" * 4000}, zipfile.ZIP_STORED), ZipLimits(max_archive_bytes=1000),
+                      "archive-too-large", "字节"),
+    "member-bytes": (lambda: make_zip({"a.yaml": b"#" * 5000}), ZipLimits(max_member_bytes=4096), "archive-too-large", "大小上限"),
+    "bomb": (lambda: make_zip({"a.yaml": b"#" * (2 * 1024 * 1024)}), ZipLimits(max_ratio=50), "archive-too-large", "倍"),
+    "not-a-zip": (lambda: b"PK\x03\x04 not really a zip", ZipLimits(), "bad-archive", "不是 zip 压缩包"),
+}
+
+
+def _duplicate() -> bytes:
+    import warnings
+
+    buffer = io.BytesIO()
+    with warnings.catch_warnings(), zipfile.ZipFile(buffer, "w") as archive:
+        warnings.simplefilter("ignore")
+        archive.writestr("a.yaml", CONCEPT)
+        archive.writestr("a.yaml", b"- id: b\n")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+def test_every_refusal_is_a_located_problem_said_in_both_languages(case, out):
+    build, limits, code, chinese = HOSTILE[case]
+    refusal = _refusal(build(), out, limits)
+    record = refusal.problem
+    assert (record.code, record.path, record.line, record.severity) == (code, "mine.zip", 1, "error")
+    assert str(refusal) == f"mine.zip: {record.message}" == refusal.message_in("en")
+    zh = refusal.message_in("zh")
+    assert zh.startswith("mine.zip: ") and chinese in zh, zh
+    # no English word of kg's own is left: only the archive's name and the member's name (quoted as written)
+    own_words = re.sub(r"'[^']*'|mine\.zip|zip", "", zh)
+    assert not re.search(r"[A-Za-z]{3,}", own_words), zh
+    assert re.search(HAN, record.hint_in("zh")) and not files_under(out)
+
+
+def test_check_reports_a_refused_zip_in_chinese_and_the_json_keeps_english(tmp_path, capsys):
+    from kg.cli import main
+
+    archive = tmp_path / "hostile.zip"
+    archive.write_bytes(make_zip({"pack/a.yaml": CONCEPT, "../evil.yaml": CONCEPT}))
+    assert main(["check", "--no-cache", "--lang", "zh", "--graph", str(archive)]) == 1
+    chinese = capsys.readouterr().out
+    assert "错误 unsafe-archive:压缩包成员 '../evil.yaml' 会被写到概念包文件夹之外" in chinese and "建议:压缩包的内容均未解压" in chinese
+    assert "outside" not in chinese and "hint:" not in chinese
+    assert main(["check", "--no-cache", "--graph", str(archive)]) == 1
+    assert "error unsafe-archive: '../evil.yaml' would be written outside the pack folder" in capsys.readouterr().out
+    main(["check", "--no-cache", "--json", "--lang", "zh", "--graph", str(archive)])
+    (record,) = json.loads(capsys.readouterr().out)["problems"]
+    assert record["message"] == "'../evil.yaml' would be written outside the pack folder"
+    assert record["fields"] == {"member": "../evil.yaml", "flaw": "outside-folder"} and record["path"].endswith("hostile.zip")
+
+
+def test_a_zipped_pack_loads_as_its_folder_would_with_files_named_inside_the_archive(tmp_path):
+    archive = tmp_path / "mine.zip"
+    archive.write_bytes(make_zip({"pack/a.yaml": CONCEPT + b"  requires: [relux]\n", "pack/notes.txt": b"x"}))
+    pack = load_pack(archive, shown_as="mine.zip")
+    assert list(pack.graph) == ["a"] and pack.root == archive
+    assert [(p.code, p.path, p.line) for p in pack.errors] == [("unknown-target", "mine.zip/pack/a.yaml", 5)]
+    assert pack.files == [archive / "pack" / "a.yaml"]

@@ -14,7 +14,7 @@ from typing import NamedTuple
 import streamlit as st
 
 from kg import layout, load_pack, render
-from kg.errors import KgError
+from kg.errors import KgError, PackError
 from kg.export import EXPORTERS, select_nodes
 from kg.learner import open_store
 from kg.pack import Limits
@@ -37,7 +37,7 @@ class Opened(NamedTuple):
     pack: object  #: the kg Pack, or None when it cannot load
     key: str  #: names the pack in every cache: its path and the files' fingerprint, or the upload's digest
     upload_name: str | None  #: the uploaded file's own name; None for the pack at a path
-    error: str  #: why the pack could not load ("" when it did)
+    error: KgError | None  #: why the pack could not load, said in either language (``md`` shows it in the session's)
     too_large: bool  #: an upload over MAX_UPLOAD_BYTES was set aside (the pack at the path is shown)
 
 
@@ -62,12 +62,25 @@ def pack_fingerprint(path: str) -> str:
     return f"{Path(path).resolve()}:{digest.hex() if digest is not None else 'unlisted'}"
 
 
+def load_failure(shown: str, err: BaseException) -> KgError:
+    """Why a pack cannot load, as an error that says it in either language: kg's own errors as they are,
+    anything else (the system's, Python's) named after the pack, with the system's reason or its kind.
+
+    >>> print(load_failure("mine.zip", MemoryError()).message_in("zh"))
+    mine.zip:无法载入概念包(MemoryError)
+    """
+    if isinstance(err, KgError):
+        return err
+    reason = getattr(err, "strerror", None) or type(err).__name__
+    return PackError(key="error_pack_unloadable", name=shown, reason=reason)
+
+
 def _safe_load(path: Path, shown: str, shown_as: str | None = None, limits: Limits = Limits()):
-    """A pack, or None and an error message: a pack that cannot load never crashes the app."""
+    """A pack and None, or None and why not: a pack that cannot load never crashes the app."""
     try:
-        return load_pack(path, shown_as=shown_as, limits=limits), ""
+        return load_pack(path, shown_as=shown_as, limits=limits), None
     except (KgError, OSError, RecursionError, MemoryError) as err:
-        return None, f"{shown}: {err}"
+        return None, load_failure(shown, err)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -76,9 +89,9 @@ def load_path_pack(path: str, fingerprint: str):
     from kg.cache import load_pack_cached
 
     try:
-        return load_pack_cached(path), ""
+        return load_pack_cached(path), None
     except (KgError, OSError, RecursionError, MemoryError) as err:
-        return None, f"{path}: {err}"
+        return None, load_failure(path, err)
 
 
 def upload_file_name(name: str) -> str:
@@ -101,15 +114,15 @@ def load_uploaded_pack(name: str, digest: str, _data: bytes):
         root = Path(folder) / "pack"
         root.mkdir()
         if name.lower().endswith(".zip"):
-            try:
-                extract_zip(_data, root, ZipLimits(max_total_bytes=limits.max_bytes))
-            except UnsafeArchive as err:
-                return None, str(err)
+            try:  # a refusal is a problem located at the upload's own name, as `kg check --graph it.zip` reports it
+                extract_zip(_data, root, ZipLimits(max_total_bytes=limits.max_bytes), name=Path(name).name)
+            except UnsafeArchive as refusal:
+                return None, refusal
         else:
             # the file keeps the user's own name, so every problem cites it (never a temporary path)
             (root / upload_file_name(name)).write_bytes(_data)
         too_large = upload_problem(root, limits)  # before parsing: bytes and concepts bound what the cache holds
-        if too_large:
+        if too_large is not None:
             return None, too_large
         # problems name the files under the upload's own name, never the temporary folder; the cached Pack is not touched
         return _safe_load(root, name, shown_as=Path(name).name if name.lower().endswith(".zip") else "", limits=limits.load_limits())

@@ -9,7 +9,7 @@ from kg.app.components import draw
 from kg.app.data import concept_ids, plan_data, unlock_counts
 from kg.app.sidebar import export_button
 from kg.app.state import add_known, add_target, count, duration, label, md, open_checks, set_focus, w
-from kg.errors import KgError
+from kg.errors import InputFileError, KgError
 from kg.queries import fringe
 from kg.schema import ID_PATTERN
 from kg.search import picker_label
@@ -115,15 +115,18 @@ def load_known_file(pack) -> None:
         return
     try:
         if uploaded.size > MAX_KNOWN_BYTES:
-            raise ValueError(f"larger than {MAX_KNOWN_BYTES // 1024} KB")
-        data = json.loads(uploaded.getvalue().decode("utf-8-sig"))  # a byte-order mark is fine
+            raise InputFileError(key="error_known_too_large", kb=MAX_KNOWN_BYTES // 1024)
+        try:
+            data = json.loads(uploaded.getvalue().decode("utf-8-sig"))  # a byte-order mark is fine
+        except (ValueError, RecursionError):  # also UnicodeDecodeError; Python's own words would be English
+            raise InputFileError(key="error_known_not_json") from None
         names = data.get("known") if isinstance(data, dict) else data
         if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-            raise ValueError('expected {"known": [ids]}')
+            raise InputFileError(key="error_known_shape")
         ids = [n for n in names if ID_PATTERN.match(n) and n in pack.graph]
         st.session_state.known = list(dict.fromkeys([*st.session_state.known, *ids]))
         st.session_state._known_message = ("ok", w("known_loaded", n=len(ids)))
-    except (ValueError, UnicodeDecodeError, AttributeError, RecursionError) as err:
+    except InputFileError as err:
         st.session_state._known_message = ("error", w("known_bad", error=md(err)))
 
 

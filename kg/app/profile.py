@@ -38,7 +38,7 @@ def load_profile(pack, profile: str) -> None:
         known, targets = known_ids(pack, store, profile), target_ids(pack, store, profile)
         review = store.review_items(profile)
     except KgError as err:
-        st.session_state._profile_error = str(err)
+        st.session_state._profile_error = err  # md() says it in the language on screen
         return
     st.session_state.profile = profile
     st.session_state.known = known
@@ -89,7 +89,7 @@ def new_profile(pack) -> None:
         try:
             check_profile(name)
         except KgError as err:
-            st.session_state._profile_error = str(err)
+            st.session_state._profile_error = err  # md() says it in the language on screen
             return
         load_profile(pack, name)
 
@@ -132,7 +132,7 @@ def mark_skipped(node: str) -> None:
     try:
         progress_store().mark(st.session_state.profile, [node], "skipped")
     except KgError as err:
-        st.session_state._profile_error = str(err)
+        st.session_state._profile_error = err  # md() says it in the language on screen
         return
     add_known([node])
     st.session_state._saved["known"].append(node)  # already stored as skipped: do not overwrite it with known

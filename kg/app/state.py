@@ -8,7 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from kg.app.data import chapters_of, default_focus
-from kg.errors import UnknownConcept
+from kg.errors import KgError, UnknownConcept
 from kg.markup import markdown_literal
 from kg.schema import EDGE_TYPES, KINDS
 from kg.text import LANGS, label as name_in, word
@@ -21,7 +21,11 @@ EXPORT_SCOPES = ("focus", "plan", "pack")
 
 
 def md(text) -> str:
-    """Pack text made literal for Streamlit Markdown (escaped, and icons, colours, shortcodes and autolinks broken)."""
+    """Pack text made literal for Streamlit Markdown (escaped, and icons, colours, shortcodes and autolinks broken).
+
+    A kg error (:class:`kg.KgError`) is shown in the session's language: it quotes pack text, so it is escaped too."""
+    if isinstance(text, KgError):
+        text = text.message_in(st.session_state.get("lang", "en"))
     return markdown_literal(text)
 
 

@@ -140,7 +140,7 @@ def confirm_placement(run: PlacementRun) -> None:
     try:
         save_placement(progress_store(), st.session_state.profile, run)
     except KgError as err:
-        st.session_state._profile_error = str(err)
+        st.session_state._profile_error = err  # md() says it in the language on screen
         return
     add_known(run.estimate)
     st.session_state.placement = None
