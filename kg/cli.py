@@ -48,7 +48,7 @@ def _load(args):
         if args.command == "check":
             return pack  # cmd_check prints the problem and exits 2
         first = pack.problems[0]
-        raise PackError(f"cannot read the pack: {first.path}: {first.message_in(getattr(args, 'lang', None) or 'en')}")
+        raise PackError(key="error_pack_unreadable", path=first.path, message=first.message_in(getattr(args, "lang", None) or "en"))
     if args.command != "check" and pack.errors:
         print(f"kg: the pack has {len(pack.errors)} error(s); answers use what could be loaded (run 'kg check')", file=sys.stderr)
     return pack
@@ -947,6 +947,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(argv: list[str], debug: bool) -> int:
+    args = None
     try:
         parser = build_parser()
         try:
@@ -957,10 +958,10 @@ def _run(argv: list[str], debug: bool) -> int:
             sys.stdout = SafeStream(sys.stdout)  # human-readable text: pack strings cannot steer the terminal
         return args.function(args)
     except UnknownConcept as err:
-        print(f"kg: {err}", file=sys.stderr)
+        print(f"kg: {err.message_in(getattr(args, 'lang', None) or 'en')}", file=sys.stderr)
         return EXIT_PROBLEMS
-    except KgError as err:
-        print(f"kg: {err}", file=sys.stderr)
+    except KgError as err:  # in the language asked for (--lang), where the error has its text in the word table
+        print(f"kg: {err.message_in(getattr(args, 'lang', None) or 'en')}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:
         sys.stderr.close()  # the reader went away (| head): not an error worth reporting

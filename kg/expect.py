@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 
-from .problems import PackText, Phrase, Problem, did_you_mean, problem
+from .problems import Bilingual, Phrase, Problem, did_you_mean, problem
 from .schema import EXPECT_FIELDS, EXPECT_KINDS
 
 if TYPE_CHECKING:
@@ -149,14 +149,14 @@ def expectation_problems(pack: "Pack") -> list[Problem]:
         subject, target = expectation.subject, expectation.target
         if expectation.kind == "before" and subject not in plan(target):
             problems.append(problem("expect-failed", (path, line, col), finding=Phrase("not-in-plan"), fix=Phrase("add-edges"),
-                                    subject=subject, target=target, why=PackText(expectation.why, expectation.why_zh)))
+                                    subject=subject, target=target, why=Bilingual(expectation.why, expectation.why_zh)))
         elif expectation.kind == "not-in-plan" and subject in plan(target):
             chain = " -> ".join(nx.shortest_path(pack.study, subject, target))
             problems.append(problem("expect-failed", (path, line, col), finding=Phrase("in-plan"), fix=Phrase("remove-edge"),
-                                    subject=subject, target=target, chain=chain, why=PackText(expectation.why, expectation.why_zh)))
+                                    subject=subject, target=target, chain=chain, why=Bilingual(expectation.why, expectation.why_zh)))
         elif expectation.kind == "max-steps" and len(plan(target)) > expectation.steps:
             problems.append(problem("expect-failed", (path, line, col), finding=Phrase("plan-too-long"), fix=Phrase("shorten-plan"),
-                                    target=target, steps=len(plan(target)), limit=expectation.steps, why=PackText(expectation.why, expectation.why_zh)))
+                                    target=target, steps=len(plan(target)), limit=expectation.steps, why=Bilingual(expectation.why, expectation.why_zh)))
     return problems
 
 

@@ -9,9 +9,10 @@ code's fields (``problem("unknown-target", where, field="requires", target="relu
 the record keeps the code and the fields, and the sentence is made when it is shown,
 in English or Chinese, from the code's message and hint templates. A field is pack
 text (shown as written, escaped by the output: :mod:`kg.terminal`, :mod:`kg.markup`;
-a :class:`PackText` when the pack writes it in both languages, such as an assertion's
-``why``/``why_zh``), a number, or a :class:`Phrase`: a named piece of kg's own text
-from :data:`PHRASES`, shown in the language of the message.
+a :class:`Bilingual` when it exists in both languages, such as an assertion's
+``why``/``why_zh`` or the YAML parser's complaint with its Chinese rendering), a number,
+or a :class:`Phrase`: a named piece of kg's own text from :data:`PHRASES`, shown in the
+language of the message.
 
 >>> p = problem("unknown-target", ("a.yaml", 3, 5), field="requires", target="relux", suggestion="relu")
 >>> print(p.format())
@@ -376,6 +377,85 @@ PHRASES: dict[str, dict[str, str]] = {
     "shorten-plan": {"en": "'kg audit' lists the edges that pull the most concepts in.", "zh": "“kg audit”会列出引入概念最多的关系。"},
 }
 
+#: The YAML parsers' (libyaml's and PyYAML's) words for what they were reading, in Chinese.
+YAML_CONSTRUCTS_ZH = {
+    "flow sequence": "流式序列", "flow mapping": "流式映射", "block mapping": "块映射", "block collection": "块集合",
+    "block scalar": "块标量", "quoted scalar": "带引号的标量", "double-quoted scalar": "双引号标量",
+    "single-quoted scalar": "单引号标量", "plain scalar": "普通标量", "simple key": "简单键", "node": "节点",
+    "block node": "块节点", "flow node": "流式节点", "anchor": "锚点", "alias": "别名", "tag": "标签",
+    "directive": "指令", "mapping": "映射", "sequence": "序列", "key": "键", "'-' indicator": "“-”指示符",
+    "node content": "节点内容", "hexdecimal number": "十六进制数字", "comment or line break": "注释或换行",
+    "a comment or a line break": "注释或换行", "alphabetic or numeric character": "字母或数字",
+    "<block end>": "块结束", "<stream end>": "文件结尾", "<document start>": "文档开始(---)",
+    "'<stream end>'": "文件结尾", "'<block end>'": "块结束", "'<block mapping start>'": "新的块映射",
+    "'<block sequence start>'": "新的块序列", "'<document start>'": "文档开始(---)",
+    "indentation indicator in the range 1-9": "1 到 9 之间的缩进指示符",
+    "escape sequence of 2 hexadecimal numbers": "2 位十六进制数字的转义序列",
+    "escape sequence of 4 hexadecimal numbers": "4 位十六进制数字的转义序列",
+    "escape sequence of 8 hexadecimal numbers": "8 位十六进制数字的转义序列",
+}
+
+#: What the YAML parsers say went wrong (libyaml's and PyYAML's wording), matched whole, in Chinese;
+#: ``{0}`` is a construct (:data:`YAML_CONSTRUCTS_ZH`, else as the parser wrote it) and ``{1}`` what it found.
+YAML_COMPLAINTS_ZH = [
+    (r"(?:did not|could not) find expected (.+)", "没有找到应有的{0}"),
+    (r"expected (.+), but (?:found|got) (.+)", "应为{0},却遇到{1}"),
+    (r"found unexpected end of stream", "文件意外结束"),
+    (r"mapping values are not allowed (?:here|in this context)", "此处不允许出现映射的值(常见原因:值中有未加引号的“: ”)"),
+    (r"(?:block )?sequence entries are not allowed (?:here|in this context)", "此处不允许出现序列条目"),
+    (r"mapping keys are not allowed (?:here|in this context)", "此处不允许出现映射的键"),
+    (r"found character (.+) that cannot start any token", "遇到不能作为任何记号开头的字符 {0}"),
+    (r"found character that cannot start any token", "遇到不能作为任何记号开头的字符"),
+    (r"found unknown escape character(?: (.+))?", "遇到未知的转义字符 {0}"),
+    (r"found an indentation indicator equal to 0", "缩进指示符不能为 0"),
+    (r"found a tab character (?:that violates? indentation|where an indentation space is expected)",
+     "遇到违反缩进的制表符(缩进只能用空格)"),
+    (r"found duplicate %?YAML directive", "YAML 指令重复"),
+    (r"found unexpected (.+)", "遇到意外的 {0}"),
+]
+
+
+def yaml_complaint(detail: str) -> Bilingual:
+    """The YAML parser's complaint as it wrote it, with a Chinese rendering of the parts kg knows
+    ("while parsing a flow sequence: did not find expected ',' or ']' (2:1)"); a part it does not
+    know stays as the parser wrote it.
+
+    >>> print(yaml_complaint("while parsing a flow sequence: did not find expected ',' or ']' (2:1)").in_lang("zh"))
+    解析流式序列时:没有找到应有的“,”或“]”(2:1)
+    >>> print(yaml_complaint("while parsing a block mapping: expected <block end>, but found '-' (2:1)").in_lang("zh"))
+    解析块映射时:应为块结束,却遇到'-'(2:1)
+    """
+    import re
+
+    match = re.fullmatch(r"((?:while (?:parsing|scanning|composing) (?:an? )?(.+?)(?::| (?=found|did|could|expected)) ?)?)(.+?)( \(\d+:\d+\))?",
+                         detail.strip())
+    if match is None:
+        return Bilingual(detail)
+    prefix, construct, complaint, position = match.groups()
+    known = YAML_CONSTRUCTS_ZH.get(construct or "")
+    parts = [f"解析{known}时:" if known else "读取下一个记号时:" if construct == "for the next token" else prefix]
+    for pattern, chinese in YAML_COMPLAINTS_ZH:
+        found = re.fullmatch(pattern, complaint)
+        if found:
+            parts.append(chinese.format(*(_construct_zh(group or "") for group in found.groups())).rstrip())
+            break
+    else:
+        if parts == [prefix]:  # nothing kg knows: as the parser wrote it
+            return Bilingual(detail)
+        parts.append(complaint)
+    return Bilingual(detail, "".join(parts) + (f"({position.strip()[1:-1]})" if position else ""))
+
+
+def _construct_zh(text: str) -> str:
+    """A construct or token the parser names, in Chinese where kg knows it: "',' or ']'" reads “,”或“]”."""
+    import re
+
+    if text in YAML_CONSTRUCTS_ZH:
+        return YAML_CONSTRUCTS_ZH[text]
+    either = re.fullmatch(r"'(.+?)' or '(.+?)'", text)
+    return f"“{either[1]}”或“{either[2]}”" if either else text
+
+
 #: The hint of a problem that carries a ``suggestion`` field (the closest known word).
 DID_YOU_MEAN = {"en": "did you mean '{suggestion}'?", "zh": "是否应为“{suggestion}”?"}
 
@@ -409,12 +489,14 @@ class Phrase(str):
         return (Phrase, (str(self),))
 
 
-class PackText(str):
-    """Pack text written in both languages (a field and its ``_zh`` twin), passed as a field: the English
-    text is the value (as ``kg check --json`` shows it), the Chinese twin is shown in Chinese when written.
+class Bilingual(str):
+    """A field's text in both languages: pack text and its ``_zh`` twin (an assertion's ``why``/``why_zh``), or
+    the YAML parser's complaint and its Chinese rendering (:func:`yaml_complaint`). The English text is the
+    value (as ``kg check --json`` shows it, the Chinese beside it as ``<field>_zh``); the Chinese one is
+    shown in Chinese when there is one.
 
-    >>> why = PackText("B builds on A.", "乙建立在甲之上。")
-    >>> why, why.in_lang("zh"), PackText("Only English.").in_lang("zh")
+    >>> why = Bilingual("B builds on A.", "乙建立在甲之上。")
+    >>> why, why.in_lang("zh"), Bilingual("Only English.").in_lang("zh")
     ('B builds on A.', '乙建立在甲之上。', 'Only English.')
     """
 
@@ -430,7 +512,7 @@ class PackText(str):
         return field_text({"text": str(self), "text_zh": self.zh}, "text", lang)
 
     def __reduce__(self):  # pickled (the load cache) with both texts
-        return (PackText, (str(self), self.zh))
+        return (Bilingual, (str(self), self.zh))
 
 
 @dataclass(frozen=True)
@@ -495,8 +577,8 @@ class Problem:
         """The record for ``kg check --json``: message and hint in English, and the fields they are made of."""
         fields = {}
         for name, value in self.fields:
-            fields[name] = str(value) if isinstance(value, PackText) else value
-            if isinstance(value, PackText) and value.zh:  # the Chinese twin of pack text, beside the English
+            fields[name] = str(value) if isinstance(value, Bilingual) else value
+            if isinstance(value, Bilingual) and value.zh:  # the Chinese text beside the English
                 fields[f"{name}_zh"] = value.zh
         return {"path": self.path, "line": self.line, "col": self.col, "code": self.code, "message": self.message,
                 "hint": self.hint, "severity": self.severity, "fields": fields}
@@ -506,7 +588,7 @@ def _fill(template: dict[str, str], fields: tuple, lang: str) -> str:
     """``template`` in ``lang`` (English when it has none) filled with ``fields``; phrases first, in the same language."""
     values = dict(fields)
     filled = {name: (PHRASES[value].get(lang) or PHRASES[value]["en"]).format(**values) if isinstance(value, Phrase)
-              else value.in_lang(lang) if isinstance(value, PackText) else value
+              else value.in_lang(lang) if isinstance(value, Bilingual) else value
               for name, value in values.items()}
     return (template.get(lang) or template["en"]).format(**filled)
 

@@ -28,7 +28,7 @@ from yaml.events import (
 )
 from yaml.resolver import Resolver
 
-from .problems import Phrase, Problem, problem
+from .problems import Phrase, Problem, problem, yaml_complaint
 
 C_AVAILABLE = bool(getattr(yaml, "__with_libyaml__", False))
 _TEXT_TAGS = {None, "tag:yaml.org,2002:str", "!"}
@@ -180,7 +180,7 @@ def parse(text: str, path: str, *, max_depth: int = 32, use_c: bool = True) -> D
             problems.append(problem("limit-exceeded", (path, line, col), subject=Phrase("the-file"), limit=int(depth.group()) if depth else 1000,
                                     unit=Phrase("unit-nesting"), consequence=Phrase("file-not-read")))
         else:
-            problems.append(problem("yaml-syntax", (path, line, col), detail=detail or str(err).splitlines()[0]))
+            problems.append(problem("yaml-syntax", (path, line, col), detail=yaml_complaint(detail or str(err).splitlines()[0])))
         data = None
     except yaml.reader.ReaderError as err:
         line, col = _line_col(text, err.position)
@@ -189,7 +189,7 @@ def parse(text: str, path: str, *, max_depth: int = 32, use_c: bool = True) -> D
                                 reason=str(err.reason)))
         data = None
     except yaml.YAMLError as err:  # any other parser complaint still becomes a record
-        problems.append(problem("yaml-syntax", (path, 1, 1), detail=str(err).splitlines()[0] if str(err) else type(err).__name__))
+        problems.append(problem("yaml-syntax", (path, 1, 1), detail=yaml_complaint(str(err).splitlines()[0] if str(err) else type(err).__name__)))
         data = None
     finally:
         dispose = getattr(loader, "dispose", None)

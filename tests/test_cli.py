@@ -108,6 +108,13 @@ def test_unknown_concept_is_exit_1_with_suggestions(capsys):
     assert code == 1 and "did you mean 'backpropagation'" in err and "Traceback" not in err
 
 
+def test_errors_are_said_in_the_language_asked_for(capsys):
+    code, _, err = run(capsys, "order", "backpropogation", "--graph", MINI, "--lang", "zh")
+    assert code == 1 and err.startswith("kg: 不存在的概念 'backpropogation';是否应为 'backpropagation'") and "unknown" not in err
+    code, _, err = run(capsys, "order", "x", "--graph", "/nonexistent/pack", "--lang", "zh")
+    assert code == 2 and err.startswith("kg: 无法读取概念包:/nonexistent/pack:无法读取:文件或文件夹不存在"), err
+
+
 def test_missing_pack_is_reported_not_raised(capsys):
     code, out, err = run(capsys, "check", "--graph", "/nonexistent/pack")
     assert code == 2 and "io-error" in out

@@ -189,3 +189,23 @@ def test_did_you_mean_returns_the_match():
     assert did_you_mean("varient-of", ["variant-of", "requires"]) == "variant-of"
     assert did_you_mean("xyz", ["variant-of"]) is None
     assert did_you_mean("relux", {f"id-{n}": n for n in range(300)} | {"relu": 1}) == "relu"  # the rapidfuzz path, on keys
+
+
+@pytest.mark.parametrize("use_c", [True, False], ids=["libyaml", "pure"])
+def test_a_yaml_syntax_error_is_said_in_chinese_by_either_parser(use_c, capsys):
+    (record,) = load_pack(CODE_FIXTURES / "yaml-syntax.yaml", use_c=use_c).problems
+    chinese = record.message_in("zh")
+    assert chinese.startswith("YAML 格式不正确:解析流式序列时:") and "“,”或“]”" in chinese and "(4:7)" in chinese, chinese
+    assert not re.search(r"[A-Za-z]{3,}", chinese.replace("YAML", "")), chinese  # no parser word left in English
+    assert record.message.startswith("not well-formed YAML: while parsing a flow sequence")  # English as the parser says it
+    fields = record.to_dict()["fields"]
+    assert fields["detail"].startswith("while parsing a flow sequence") and fields["detail_zh"].startswith("解析流式序列时")
+
+
+def test_an_unknown_yaml_complaint_stays_as_the_parser_wrote_it():
+    from kg.problems import yaml_complaint
+
+    assert yaml_complaint("while parsing a gizmo: something odd (1:2)").in_lang("zh") == "while parsing a gizmo: something odd (1:2)"
+    assert yaml_complaint("a brand new complaint").in_lang("zh") == "a brand new complaint"
+    # a construct kg does not know keeps the parser's words for it; the complaint it knows is in Chinese
+    assert yaml_complaint("while parsing a gizmo: found unexpected end of stream").in_lang("zh") == "while parsing a gizmo: 文件意外结束"
