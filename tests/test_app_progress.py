@@ -125,3 +125,13 @@ def _next_concept(at: AppTest) -> str:
     for concept, correct in run["answers"]:
         placement.answer(concept, correct)
     return placement.next_concept()
+
+
+def test_a_progress_store_that_cannot_be_opened_is_said_not_crashed_on(small_dir, db):
+    db.write_text("not a database")
+    for tab in ("explore", "today"):
+        at = ok(app(tab=tab, lang="zh"))
+        errors = [e.value for e in at.error]
+        assert errors and all(e.startswith("无法读取或保存你的进度:") for e in errors), errors
+        assert not any("AttributeError" in e or "请报告此问题" in e for e in errors), errors  # not the app's internal-error line
+    assert db.read_text() == "not a database"  # left untouched

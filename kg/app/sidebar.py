@@ -24,6 +24,8 @@ def sidebar_ui(pack, pack_key: str, source: str, upload_error: str) -> None:
                  key="lang", persist_state="session", on_change=remember_language)
         if pack is not None and st.session_state.get("profile") is not None:
             profile_ui(pack)
+        elif st.session_state.get("_profile_error") is not None:  # no profile: the store could not be opened, and why
+            st.error(w("profile_error", error=md(st.session_state._profile_error)))
         st.caption(f"{w('pack')}: {md(source)}")
         counts = count_by_severity(pack.problems) if pack is not None else {"error": 0, "warning": 0}
         if pack is not None:

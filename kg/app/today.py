@@ -16,6 +16,9 @@ from kg.schema import DEFAULT_MINUTES
 def today_ui(pack, pack_key: str) -> None:
     """Today: progress bars per section, the due reviews and the next new concepts (kg today)."""
     state = st.session_state
+    if state.get("profile") is None:  # the progress store could not be opened: say why instead of failing
+        st.error(w("profile_error", error=md(state.get("_profile_error") or "")))
+        return
     store = progress_store()
     state.setdefault("today_minutes", 30)
     try:
