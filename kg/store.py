@@ -26,7 +26,7 @@ import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from .errors import KgError
 from .schema import ID_MAX_LENGTH, ID_PATTERN
@@ -135,46 +135,205 @@ class Answer:
     source: str = "quiz"
 
 
+@dataclass(frozen=True)
+class Col:
+    """One column of :data:`LAYOUT`: ``kind`` is "int", "bool", "text" or the length of a VARCHAR;
+    ``key`` puts it in the primary key, ``serial`` makes it the table's own counter, ``default`` is what
+    the database fills in. A column named ``profile_id`` refers to ``profiles.id``."""
+    name: str
+    kind: "str | int"
+    key: bool = False
+    serial: bool = False
+    default: str | None = None
+
+
+#: The layout this kg writes (version 2), the one definition of kg's tables and columns: SQLAlchemy builds
+#: its tables from it (:func:`_tables`: every write, and PostgreSQL), and plan commands read a SQLite file by
+#: its names through the standard library (:class:`_SqliteReader`, :data:`READS`), without importing SQLAlchemy.
+LAYOUT: dict[str, tuple[Col, ...]] = {
+    "kg_schema": (Col("version", "int"),),
+    "profiles": (Col("id", "int", serial=True), Col("name", PROFILE_MAX_LENGTH), Col("created_at", 40)),
+    "concept_states": (Col("profile_id", "int", key=True), Col("concept", ID_MAX_LENGTH, key=True),
+                       Col("state", 16), Col("changed_at", 40)),
+    "targets": (Col("profile_id", "int", key=True), Col("concept", ID_MAX_LENGTH, key=True), Col("added_at", 40)),
+    "answers": (Col("id", "int", serial=True), Col("profile_id", "int"), Col("concept", ID_MAX_LENGTH),
+                Col("question", 400), Col("correct", "bool"), Col("answered_at", 40), Col("source", 16, default="quiz")),
+    "cards": (Col("profile_id", "int", key=True), Col("concept", ID_MAX_LENGTH, key=True), Col("card", "text"),
+              Col("due", 40), Col("flag", 200, default=""), Col("updated_at", 40)),
+    "review_items": (Col("profile_id", "int", key=True), Col("question", 400, key=True), Col("item", "text"),
+                     Col("updated_at", 40)),
+}
+
+
+@dataclass(frozen=True)
+class Read:
+    """One query the store reads with: ``columns`` of ``table`` for one profile (``per_profile``) and the
+    ``filters`` given at the call (column = value), sorted by ``order``. Both ways of reading (SQLAlchemy,
+    and sqlite3 for plan commands) run these, so they return the same rows."""
+    table: str
+    columns: tuple[str, ...]
+    order: tuple[str, ...] = ()
+    per_profile: bool = True
+
+    def __post_init__(self):
+        self._check([*self.columns, *self.order, *(["profile_id"] if self.per_profile else [])])
+
+    def _check(self, columns: Iterable[str]) -> None:
+        names = {column.name for column in LAYOUT[self.table]}
+        for column in columns:
+            if column not in names:
+                raise ValueError(f"{self.table} has no column {column!r}")
+
+    def sql(self, filters: Iterable[str] = ()) -> str:
+        """The query as SQLite text, values as ``?`` (profile id first, then ``filters`` in order).
+
+        >>> READS["targets"].sql()
+        'SELECT "concept" FROM "targets" WHERE "profile_id" = ? ORDER BY "added_at", "concept"'
+        """
+        where = [*(["profile_id"] if self.per_profile else []), *filters]
+        self._check(where)
+        text = f'SELECT {", ".join(_quoted(c) for c in self.columns)} FROM {_quoted(self.table)}'
+        if where:
+            text += " WHERE " + " AND ".join(f"{_quoted(c)} = ?" for c in where)
+        if self.order:
+            text += " ORDER BY " + ", ".join(_quoted(c) for c in self.order)
+        return text
+
+    def select(self, tables, pid=None, **filters):
+        """The query as a SQLAlchemy select on ``tables`` (built by :func:`_tables`)."""
+        from sqlalchemy import select
+
+        self._check(filters)
+        table = tables[self.table]
+        query = select(*(table.c[c] for c in self.columns))
+        if self.per_profile:
+            query = query.where(table.c.profile_id == pid)
+        for column, value in filters.items():
+            query = query.where(table.c[column] == value)
+        return query.order_by(*(table.c[c] for c in self.order))
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+#: Every read of the store.
+READS = {
+    "version": Read("kg_schema", ("version",), per_profile=False),
+    "profile_id": Read("profiles", ("id",), per_profile=False),
+    "profiles": Read("profiles", ("name",), ("name",), per_profile=False),
+    "states": Read("concept_states", ("concept", "state", "changed_at"), ("concept",)),
+    "targets": Read("targets", ("concept",), ("added_at", "concept")),
+    "answers": Read("answers", ("concept", "question", "correct", "answered_at", "source"), ("answered_at", "id")),
+    "cards": Read("cards", ("concept", "card", "due", "flag"), ("concept",)),
+    "review_items": Read("review_items", ("item",), ("updated_at", "question")),
+}
+
+
 def _tables():
-    """The current layout (version 2), as SQLAlchemy Core tables on their own MetaData."""
+    """:data:`LAYOUT` as SQLAlchemy Core tables on their own MetaData, with its constraints and index."""
     from sqlalchemy import (Boolean, Column, ForeignKey, Index, Integer, MetaData, String, Table, Text,
                             UniqueConstraint)
 
+    kinds = {"int": Integer, "bool": Boolean, "text": Text}
     metadata = MetaData()
-    Table("kg_schema", metadata, Column("version", Integer, nullable=False))
-    Table("profiles", metadata,
-          Column("id", Integer, primary_key=True, autoincrement=True),
-          Column("name", String(PROFILE_MAX_LENGTH), nullable=False),
-          Column("created_at", String(40), nullable=False),
-          UniqueConstraint("name", name="uq_profiles_name"))
-    profile = lambda: Column("profile_id", Integer, ForeignKey("profiles.id", ondelete="CASCADE"), primary_key=True)  # noqa: E731
-    Table("concept_states", metadata, profile(),
-          Column("concept", String(ID_MAX_LENGTH), primary_key=True),
-          Column("state", String(16), nullable=False),
-          Column("changed_at", String(40), nullable=False))
-    Table("targets", metadata, profile(),
-          Column("concept", String(ID_MAX_LENGTH), primary_key=True),
-          Column("added_at", String(40), nullable=False))
-    answers = Table("answers", metadata,
-                    Column("id", Integer, primary_key=True, autoincrement=True),
-                    Column("profile_id", Integer, ForeignKey("profiles.id", ondelete="CASCADE"), nullable=False),
-                    Column("concept", String(ID_MAX_LENGTH), nullable=False),
-                    Column("question", String(400), nullable=False),
-                    Column("correct", Boolean, nullable=False),
-                    Column("answered_at", String(40), nullable=False),
-                    Column("source", String(16), nullable=False, server_default="quiz"))
+    for name, columns in LAYOUT.items():
+        built = []
+        for column in columns:
+            kind = kinds[column.kind] if isinstance(column.kind, str) else String(column.kind)
+            refers = [ForeignKey("profiles.id", ondelete="CASCADE")] if column.name == "profile_id" else []
+            options: dict = {"primary_key": True} if column.key or column.serial else {"nullable": False}
+            if column.serial:
+                options["autoincrement"] = True
+            if column.default is not None:
+                options["server_default"] = column.default
+            built.append(Column(column.name, kind, *refers, **options))
+        Table(name, metadata, *built)
+    metadata.tables["profiles"].append_constraint(UniqueConstraint("name", name="uq_profiles_name"))
+    answers = metadata.tables["answers"]
     Index("ix_answers_profile_concept", answers.c.profile_id, answers.c.concept)
-    Table("cards", metadata, profile(),
-          Column("concept", String(ID_MAX_LENGTH), primary_key=True),
-          Column("card", Text, nullable=False),
-          Column("due", String(40), nullable=False),
-          Column("flag", String(200), nullable=False, server_default=""),
-          Column("updated_at", String(40), nullable=False))
-    Table("review_items", metadata, profile(),
-          Column("question", String(400), primary_key=True),
-          Column("item", Text, nullable=False),
-          Column("updated_at", String(40), nullable=False))
     return metadata
+
+
+#: The tables of a SQLite database, as SQLAlchemy's inspector lists them (SQLite's own tables left out).
+_SQLITE_TABLES = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite~_%' ESCAPE '~'"
+
+
+def _schema_version(shown: Callable[[], str], names: set[str], versions: Callable[[], list]) -> int | None:
+    """The schema version of a database holding the tables ``names``, None for an empty one. A database
+    that is not kg's, has a damaged version record or was written by a newer kg is refused."""
+    if not names:
+        return None
+    if "kg_schema" not in names:
+        raise StoreError(f"{shown()} holds tables but is not a kg progress database; it was left untouched")
+    found = versions()
+    if len(found) != 1 or not isinstance(found[0], int):
+        raise StoreError(f"{shown()}: the schema version record is damaged; the database was left untouched")
+    if found[0] > SCHEMA_VERSION:
+        raise StoreError(f"{shown()} was written by a newer kg (schema {found[0]}, this kg knows {SCHEMA_VERSION}); "
+                         "upgrade kg instead")
+    return found[0]
+
+
+def _check_integrity(path: Path, verdict) -> None:
+    if verdict != "ok":
+        raise StoreError(f"{path} is damaged ({verdict}); it was left untouched")
+
+
+class _SqliteReader:
+    """A SQLite progress file opened read-only (``mode=ro``) with the standard library's sqlite3, for
+    commands that only read a profile (``kg order``, ``kg next`` ...): SQLAlchemy's import costs more than
+    the rest of such a command. It checks the file as :meth:`Store._connect` does, with the same messages,
+    and runs the same :data:`READS`. A database this kg must create or upgrade is left to SQLAlchemy.
+
+    A read-only connection cannot remove the write-ahead log files it opens (``progress.db-wal``, empty, and
+    ``-shm``); the next kg that writes removes them when it closes.
+    """
+
+    def __init__(self, connection, shown: Callable[[], str]):
+        self._connection = connection
+        self.shown = shown
+
+    @classmethod
+    def open(cls, path: Path, shown: Callable[[], str]) -> "_SqliteReader | None":
+        """The reader, or None when the database is empty or older than this kg (SQLAlchemy creates or upgrades it)."""
+        import sqlite3
+
+        connection = None
+        try:
+            connection = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, isolation_level=None,
+                                         timeout=SQLITE_BUSY_MS / 1000)
+            _check_integrity(path, connection.execute("PRAGMA quick_check").fetchone()[0])
+            names = {row[0] for row in connection.execute(_SQLITE_TABLES)}
+            version = _schema_version(shown, names, lambda: [row[0] for row in connection.execute(READS["version"].sql())])
+        except sqlite3.Error as err:
+            if connection is not None:
+                connection.close()
+            raise StoreError(f"the progress database {shown()} cannot be used: {_reason(err)}") from None
+        except BaseException:
+            if connection is not None:
+                connection.close()
+            raise
+        if version != SCHEMA_VERSION:
+            connection.close()
+            return None
+        return cls(connection, shown)
+
+    def rows(self, read: Read, profile: str | None, filters: dict) -> list[tuple]:
+        import sqlite3
+
+        try:
+            if not read.per_profile:
+                return self._connection.execute(read.sql(filters), tuple(filters.values())).fetchall()
+            found = self._connection.execute(READS["profile_id"].sql(["name"]), (profile,)).fetchone()
+            if found is None:
+                return []
+            return self._connection.execute(read.sql(filters), (found[0], *filters.values())).fetchall()
+        except sqlite3.Error as err:
+            raise StoreError(f"the progress database {self.shown()} cannot be used: {_reason(err)}") from None
+
+    def close(self) -> None:
+        self._connection.close()
 
 
 class Store:
@@ -185,16 +344,23 @@ class Store:
     ----------
     url : str, optional
         A SQLAlchemy URL or a file path (SQLite); default :func:`default_url`.
+    sqlite_reads : bool, default True
+        Read a SQLite file with the standard library's sqlite3 until this store first writes (see
+        :class:`_SqliteReader`); False reads through SQLAlchemy too.
     """
 
-    def __init__(self, url: str | None = None):
+    def __init__(self, url: str | None = None, *, sqlite_reads: bool = True):
         self.url = normalise_url(url or default_url())
         self._engine = None
         self._metadata = None
         self._ready = False
+        self._reader: _SqliteReader | None = None
         self.path = None
         if self.url.startswith("sqlite:///") and self.url != "sqlite:///:memory:":
             self.path = Path(self.url[len("sqlite:///"):])
+        # SQLAlchemy unquotes %XX and takes ?... as options in a URL: such a file is left to it, so that
+        # both ways of reading open the same file.
+        self._sqlite_reads = sqlite_reads and self.path is not None and not any(c in str(self.path) for c in "%?")
 
     # ------------------------------------------------------------ opening, checking, upgrading
 
@@ -285,35 +451,27 @@ class Store:
             try:
                 if self.path is not None:
                     with engine.connect() as raw:
-                        verdict = raw.exec_driver_sql("PRAGMA quick_check").scalar()
-                        if verdict != "ok":
-                            raise StoreError(f"{self.path} is damaged ({verdict}); it was left untouched")
+                        _check_integrity(self.path, raw.exec_driver_sql("PRAGMA quick_check").scalar())
                 with engine.begin() as connection:
                     self._prepare(connection)
             except SQLAlchemyError as err:
                 raise StoreError(f"the progress database {self.shown} cannot be used: {_reason(err)}") from None
             self._ready = True
+            self._close_reader()  # reads go through the engine from now on
         return engine.begin()
 
     def _prepare(self, connection) -> None:
         """Create a new database, upgrade an older one in place, refuse anything else."""
-        from sqlalchemy import inspect, insert, select
+        from sqlalchemy import inspect, insert
 
         names = set(inspect(connection).get_table_names())
         schema = self._t["kg_schema"]
-        if not names:
+        version = _schema_version(lambda: self.shown, names,
+                                  lambda: [row[0] for row in connection.execute(READS["version"].select(self._t))])
+        if version is None:
             self._meta.create_all(connection)
             connection.execute(insert(schema).values(version=SCHEMA_VERSION))
             return
-        if "kg_schema" not in names:
-            raise StoreError(f"{self.shown} holds tables but is not a kg progress database; it was left untouched")
-        versions = [row[0] for row in connection.execute(select(schema.c.version))]
-        if len(versions) != 1 or not isinstance(versions[0], int):
-            raise StoreError(f"{self.shown}: the schema version record is damaged; the database was left untouched")
-        version = versions[0]
-        if version > SCHEMA_VERSION:
-            raise StoreError(f"{self.shown} was written by a newer kg (schema {version}, this kg knows {SCHEMA_VERSION}); "
-                             "upgrade kg instead")
         while version < SCHEMA_VERSION:
             UPGRADES[version](connection, self._meta)
             version += 1
@@ -322,27 +480,16 @@ class Store:
     # ------------------------------------------------------------ profiles
 
     def _profile_id(self, connection, name: str, *, create: bool) -> int | None:
-        from sqlalchemy import insert, select
-
-        profiles = self._t["profiles"]
         name = check_profile(name)
-        found = connection.execute(select(profiles.c.id).where(profiles.c.name == name)).scalar()
+        lookup = READS["profile_id"].select(self._t, name=name)
+        found = connection.execute(lookup).scalar()
         if found is not None or not create:
             return found
-        _upsert(connection, profiles, {"name": name, "created_at": now()}, ["name"], [])
-        return connection.execute(select(profiles.c.id).where(profiles.c.name == name)).scalar()
+        _upsert(connection, self._t["profiles"], {"name": name, "created_at": now()}, ["name"], [])
+        return connection.execute(lookup).scalar()
 
     def profiles(self) -> list[str]:
-        if self._absent():
-            return []
-        from sqlalchemy import select
-
-        transaction = self._connect(write=False)
-        if transaction is None:
-            return []
-        with transaction as connection:
-            profiles = self._t["profiles"]
-            return [row[0] for row in connection.execute(select(profiles.c.name).order_by(profiles.c.name))]
+        return [row[0] for row in self._rows("profiles")]
 
     def delete_profile(self, profile: str) -> bool:
         from sqlalchemy import delete
@@ -356,16 +503,39 @@ class Store:
             connection.execute(delete(self._t["profiles"]).where(self._t["profiles"].c.id == pid))
             return True
 
-    def _select(self, profile: str, query_for):
-        """Run ``query_for(profile_id)`` in a read transaction; [] when the profile or database does not exist."""
+    def _rows(self, read: str, profile: str | None = None, **filters) -> list[tuple]:
+        """The rows of ``READS[read]`` (of ``profile`` for a per-profile read, where ``filters`` hold);
+        [] when the database or the profile does not exist.
+
+        Until this store first writes, a SQLite file is read with sqlite3 (:class:`_SqliteReader`), so
+        that a command that only reads a profile does not import SQLAlchemy; otherwise, and for every
+        other database, through SQLAlchemy."""
+        if self._absent():
+            return []
+        query = READS[read]
+        if self._sqlite_reads and not self._ready:
+            if self._reader is None:
+                self._check_file()
+                self._reader = _SqliteReader.open(self.path, lambda: self.shown)
+                if self._reader is None:  # a database to create or upgrade first
+                    self._sqlite_reads = False
+            if self._reader is not None:
+                return self._reader.rows(query, check_profile(profile) if query.per_profile else None, filters)
         transaction = self._connect(write=False)
         if transaction is None:
             return []
         with transaction as connection:
-            pid = self._profile_id(connection, profile, create=False)
-            if pid is None:
-                return []
-            return list(connection.execute(query_for(pid)))
+            pid = None
+            if query.per_profile:
+                pid = self._profile_id(connection, profile, create=False)
+                if pid is None:
+                    return []
+            return list(connection.execute(query.select(self._t, pid, **filters)))
+
+    def _close_reader(self) -> None:
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
 
     # ------------------------------------------------------------ concept states
 
@@ -384,14 +554,7 @@ class Store:
 
     def states(self, profile: str) -> dict[str, tuple[str, str]]:
         """concept -> (state, when it changed)."""
-        if self._absent():
-            return {}
-        from sqlalchemy import select
-
-        table = self._t["concept_states"]
-        rows = self._select(profile, lambda pid: select(table.c.concept, table.c.state, table.c.changed_at)
-                            .where(table.c.profile_id == pid).order_by(table.c.concept))
-        return {concept: (state, changed) for concept, state, changed in rows}
+        return {concept: (state, changed) for concept, state, changed in self._rows("states", profile)}
 
     def known(self, profile: str) -> set[str]:
         """Concepts a plan treats as done: known or skipped."""
@@ -424,14 +587,7 @@ class Store:
 
     def targets(self, profile: str) -> list[str]:
         """Targets in the order they were added."""
-        if self._absent():
-            return []
-        from sqlalchemy import select
-
-        table = self._t["targets"]
-        rows = self._select(profile, lambda pid: select(table.c.concept).where(table.c.profile_id == pid)
-                            .order_by(table.c.added_at, table.c.concept))
-        return [row[0] for row in rows]
+        return [row[0] for row in self._rows("targets", profile)]
 
     # ------------------------------------------------------------ answers
 
@@ -454,19 +610,8 @@ class Store:
         return len(rows)
 
     def answers(self, profile: str, concept: str | None = None) -> list[Answer]:
-        if self._absent():
-            return []
-        from sqlalchemy import select
-
-        table = self._t["answers"]
-
-        def query(pid):
-            q = select(table.c.concept, table.c.question, table.c.correct, table.c.answered_at, table.c.source).where(table.c.profile_id == pid)
-            if concept is not None:
-                q = q.where(table.c.concept == concept)
-            return q.order_by(table.c.answered_at, table.c.id)
-
-        return [Answer(c, q, bool(ok), at, source) for c, q, ok, at, source in self._select(profile, query)]
+        rows = self._rows("answers", profile, **({} if concept is None else {"concept": concept}))
+        return [Answer(c, q, bool(ok), at, source) for c, q, ok, at, source in rows]
 
     # ------------------------------------------------------------ scheduler cards
 
@@ -483,14 +628,7 @@ class Store:
                         ["profile_id", "concept"], ["card", "due", "flag", "updated_at"])
 
     def cards(self, profile: str) -> dict[str, tuple[dict, str, str]]:
-        if self._absent():
-            return {}
-        from sqlalchemy import select
-
-        table = self._t["cards"]
-        rows = self._select(profile, lambda pid: select(table.c.concept, table.c.card, table.c.due, table.c.flag)
-                            .where(table.c.profile_id == pid).order_by(table.c.concept))
-        return {concept: (json.loads(card), due, flag) for concept, card, due, flag in rows}
+        return {concept: (json.loads(card), due, flag) for concept, card, due, flag in self._rows("cards", profile)}
 
     # ------------------------------------------------------------ the quiz's review list
 
@@ -513,14 +651,7 @@ class Store:
                         ["profile_id", "question"], ["item", "updated_at"])
 
     def review_items(self, profile: str) -> list[dict]:
-        if self._absent():
-            return []
-        from sqlalchemy import select
-
-        table = self._t["review_items"]
-        rows = self._select(profile, lambda pid: select(table.c.item).where(table.c.profile_id == pid)
-                            .order_by(table.c.updated_at, table.c.question))
-        return [json.loads(row[0]) for row in rows]
+        return [json.loads(row[0]) for row in self._rows("review_items", profile)]
 
     def clear_review_items(self, profile: str) -> None:
         from sqlalchemy import delete
@@ -580,6 +711,7 @@ class Store:
         return {key: len(value) for key, value in parsed.items()}
 
     def close(self) -> None:
+        self._close_reader()
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
