@@ -241,3 +241,17 @@ def test_kg_order_and_next_with_a_progress_database_do_not_import_sqlalchemy(tmp
     assert outputs["sqlalchemy"] == [], "SQLAlchemy was imported"
     assert [step["id"] for step in outputs["order"]["steps"]] == ["c03", "c04", "c05"]  # the profile was read
     assert outputs["next"][0] == "c03" and outputs["targets"]["targets"] == ["c05"]
+
+
+def test_the_benchmarks_learner_has_progress_that_kg_order_reads(tmp_path):
+    """``python -m kg.bench --process`` times kg order with this database (the times are the benchmark's, not asserted)."""
+    from kg.bench import progress_home
+    from kg.queries import study_order
+
+    home = progress_home(tmp_path / "home")
+    store = Store(str(home / "progress.db"))
+    pack = load_pack()
+    known = known_ids(pack, store, "default")
+    assert known and target_ids(pack, store, "default")[0] == "transformer"
+    assert len(study_order(pack, ["transformer"], known).steps) < len(study_order(pack, ["transformer"], []).steps)
+    assert store._engine is None
