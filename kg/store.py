@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -287,11 +288,15 @@ class _SqliteReader:
     and runs the same :data:`READS`. A database this kg must create or upgrade is left to SQLAlchemy.
 
     A read-only connection cannot remove the write-ahead log files it opens (``progress.db-wal``, empty, and
-    ``-shm``); the next kg that writes removes them when it closes.
+    ``-shm``); the next kg that writes removes them when it closes. The app shares one store between its
+    sessions' threads: the connection may be used from any thread, one read at a time.
     """
 
     def __init__(self, connection, shown: Callable[[], str]):
+        import threading
+
         self._connection = connection
+        self._lock = threading.Lock()
         self.shown = shown
 
     @classmethod
@@ -302,7 +307,7 @@ class _SqliteReader:
         connection = None
         try:
             connection = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, isolation_level=None,
-                                         timeout=SQLITE_BUSY_MS / 1000)
+                                         timeout=SQLITE_BUSY_MS / 1000, check_same_thread=False)
             _check_integrity(path, connection.execute("PRAGMA quick_check").fetchone()[0])
             names = {row[0] for row in connection.execute(_SQLITE_TABLES)}
             version = _schema_version(shown, names, lambda: [row[0] for row in connection.execute(READS["version"].sql())])
@@ -319,21 +324,28 @@ class _SqliteReader:
             return None
         return cls(connection, shown)
 
-    def rows(self, read: Read, profile: str | None, filters: dict) -> list[tuple]:
+    def rows(self, read: Read, profile: str | None, filters: dict) -> list[tuple] | None:
+        """The rows of ``read``; None once closed (the store then reads through SQLAlchemy)."""
         import sqlite3
 
         try:
-            if not read.per_profile:
-                return self._connection.execute(read.sql(filters), tuple(filters.values())).fetchall()
-            found = self._connection.execute(READS["profile_id"].sql(["name"]), (profile,)).fetchone()
-            if found is None:
-                return []
-            return self._connection.execute(read.sql(filters), (found[0], *filters.values())).fetchall()
+            with self._lock:
+                if self._connection is None:
+                    return None
+                if not read.per_profile:
+                    return self._connection.execute(read.sql(filters), tuple(filters.values())).fetchall()
+                found = self._connection.execute(READS["profile_id"].sql(["name"]), (profile,)).fetchone()
+                if found is None:
+                    return []
+                return self._connection.execute(read.sql(filters), (found[0], *filters.values())).fetchall()
         except sqlite3.Error as err:
             raise StoreError(f"the progress database {self.shown()} cannot be used: {_reason(err)}") from None
 
     def close(self) -> None:
-        self._connection.close()
+        with self._lock:
+            if self._connection is not None:
+                self._connection.close()
+                self._connection = None
 
 
 class Store:
@@ -355,6 +367,7 @@ class Store:
         self._metadata = None
         self._ready = False
         self._reader: _SqliteReader | None = None
+        self._reader_lock = threading.Lock()  # the app's sessions share a store
         self.path = None
         if self.url.startswith("sqlite:///") and self.url != "sqlite:///:memory:":
             self.path = Path(self.url[len("sqlite:///"):])
@@ -513,14 +526,11 @@ class Store:
         if self._absent():
             return []
         query = READS[read]
-        if self._sqlite_reads and not self._ready:
-            if self._reader is None:
-                self._check_file()
-                self._reader = _SqliteReader.open(self.path, lambda: self.shown)
-                if self._reader is None:  # a database to create or upgrade first
-                    self._sqlite_reads = False
-            if self._reader is not None:
-                return self._reader.rows(query, check_profile(profile) if query.per_profile else None, filters)
+        reader = self._reader or self._open_reader()
+        if reader is not None:
+            rows = reader.rows(query, check_profile(profile) if query.per_profile else None, filters)
+            if rows is not None:
+                return rows
         transaction = self._connect(write=False)
         if transaction is None:
             return []
@@ -532,10 +542,21 @@ class Store:
                     return []
             return list(connection.execute(query.select(self._t, pid, **filters)))
 
+    def _open_reader(self) -> _SqliteReader | None:
+        """The sqlite3 reader while this store reads a SQLite file it has not written to, else None."""
+        with self._reader_lock:
+            if self._reader is None and self._sqlite_reads and not self._ready:
+                self._check_file()
+                self._reader = _SqliteReader.open(self.path, lambda: self.shown)
+                if self._reader is None:  # a database to create or upgrade first
+                    self._sqlite_reads = False
+            return self._reader
+
     def _close_reader(self) -> None:
-        if self._reader is not None:
-            self._reader.close()
-            self._reader = None
+        with self._reader_lock:
+            if self._reader is not None:
+                self._reader.close()
+                self._reader = None
 
     # ------------------------------------------------------------ concept states
 

@@ -122,6 +122,24 @@ def test_a_store_that_writes_reads_through_sqlalchemy_afterwards(tmp_path):
     store.close()
 
 
+def test_one_store_serves_reads_from_several_threads(tmp_path):
+    """The app shares one store between its sessions' threads."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    path = tmp_path / "progress.db"
+    Store(str(path)).mark("ada", ["c00"], "known")
+    store = Store(str(path))
+    assert store.known("ada") == {"c00"}  # the reader is made in this thread
+    with ThreadPoolExecutor(4) as pool:
+        assert list(pool.map(lambda _: store.known("ada"), range(40))) == [{"c00"}] * 40
+        writes = [pool.submit(store.mark, "ada", [f"c{i:02d}"], "known") for i in range(1, 4)]
+        reads = [pool.submit(store.known, "ada") for _ in range(20)]
+        for future in writes + reads:
+            future.result()
+    assert store.known("ada") == {"c00", "c01", "c02", "c03"} and store._reader is None
+    store.close()
+
+
 def test_reading_opens_the_file_read_only(tmp_path):
     path = tmp_path / "progress.db"
     Store(str(path)).mark("ada", ["c00"], "known")
