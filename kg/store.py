@@ -293,8 +293,6 @@ class _SqliteReader:
     """
 
     def __init__(self, connection, shown: Callable[[], str]):
-        import threading
-
         self._connection = connection
         self._lock = threading.Lock()
         self.shown = shown
