@@ -26,7 +26,9 @@ class KgError(Exception):
             return str(self)
         from .text import word
 
-        return word(self.key, lang, **self.fields)
+        # a field that exists in both languages (kg.problems.Bilingual: the system's reason) is said in ``lang`` too
+        return word(self.key, lang, **{name: value.in_lang(lang) if hasattr(value, "in_lang") else value
+                                        for name, value in self.fields.items()})
 
 
 class PackError(KgError):

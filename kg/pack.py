@@ -21,7 +21,7 @@ import networkx as nx
 from .checks import graph_problems
 from .errors import PackError, UnknownConcept
 from .perf import gc_paused
-from .problems import Phrase, Problem, not_listed_by_code, problem, sort_problems
+from .problems import Phrase, Problem, not_listed_by_code, os_reason, problem, sort_problems
 from .schema import EDGE_TYPES, TARGET_FIRST, section_key
 from .search import SearchIndex
 
@@ -65,7 +65,7 @@ def find_pack_files(root: Path, limits: Limits = Limits()) -> tuple[list[Path], 
     files: list[Path] = []
     real_root = root.resolve()
     for folder, dirs, names in os.walk(root, onerror=lambda err: problems.append(
-            problem("io-error", (str(err.filename or root), 1, 1), reason=err.strerror or str(err)))):
+            problem("io-error", (str(err.filename or root), 1, 1), reason=os_reason(err)))):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(names):
             if name.endswith(YAML_SUFFIXES) and not name.startswith("."):
@@ -97,7 +97,7 @@ def _what_it_is(path: Path) -> str:
     except FileNotFoundError:
         return Phrase("no-such-path")
     except OSError as err:
-        return err.strerror or str(err)
+        return os_reason(err)
     if stat.S_ISFIFO(mode):
         return Phrase("fifo")
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
@@ -280,7 +280,7 @@ def _load_zip(archive: Path, limits: Limits, use_c: bool, shown_as: str | None) 
         with os.fdopen(os.open(archive, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as stream:
             data = stream.read(zip_limits.max_archive_bytes + 1)  # one byte past the limit is enough to refuse it
     except OSError as err:
-        return Pack(archive, nx.MultiDiGraph(), [problem("io-error", (shown, 1, 1), reason=err.strerror or str(err))])
+        return Pack(archive, nx.MultiDiGraph(), [problem("io-error", (shown, 1, 1), reason=os_reason(err))])
     with tempfile.TemporaryDirectory(prefix="kg-zip-") as folder:
         try:
             extract_zip(data, Path(folder), zip_limits, name=shown)
@@ -377,7 +377,7 @@ def _read_limited(file: Path, shown: str, limits: Limits, problems: list[Problem
                 return None
             data = stream.read(limits.max_file_bytes + 1)  # never more than the limit, even if the file grows meanwhile
     except OSError as err:
-        problems.append(problem("io-error", (shown, 1, 1), reason=err.strerror or str(err)))
+        problems.append(problem("io-error", (shown, 1, 1), reason=os_reason(err)))
         return None
     if len(data) > limits.max_file_bytes:
         problems.append(problem("limit-exceeded", (shown, 1, 1), subject=Phrase("the-file"), limit=limits.max_file_bytes,

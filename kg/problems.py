@@ -25,6 +25,7 @@ a.yaml:3:5: 错误 unknown-target:“requires”指向不存在的概念“relux
 from __future__ import annotations
 
 import difflib
+import errno
 from dataclasses import dataclass
 from string import Formatter
 from typing import Iterable, NamedTuple
@@ -487,6 +488,23 @@ class Phrase(str):
 
     def __reduce__(self):  # pickled (the load cache) as the name, rebuilt as a Phrase
         return (Phrase, (str(self),))
+
+
+#: The operating system's common reasons for an ``io-error``, in Chinese, by errno (the English is the system's own).
+OS_REASONS_ZH = {errno.EACCES: "没有读取权限", errno.EPERM: "操作不被允许", errno.ENOENT: "文件或文件夹不存在",
+                 errno.ELOOP: "符号链接层数过多(链接成环)", errno.ENAMETOOLONG: "文件名过长", errno.EISDIR: "这是文件夹,而不是文件",
+                 errno.ENOTDIR: "路径中的某一部分不是文件夹", errno.ENOSPC: "磁盘空间不足", errno.EIO: "磁盘输入/输出错误"}
+
+
+def os_reason(err: OSError) -> "Bilingual":
+    """Why the operating system refused, for an ``io-error``: the system's own words (never the path: it may
+    name a temporary folder), with the Chinese for the common reasons.
+
+    >>> reason = os_reason(PermissionError(13, "Permission denied"))
+    >>> reason, reason.in_lang("zh"), os_reason(OSError(0, "Odd")).in_lang("zh")
+    ('Permission denied', '没有读取权限', 'Odd')
+    """
+    return Bilingual(err.strerror or type(err).__name__, OS_REASONS_ZH.get(getattr(err, "errno", None), ""))
 
 
 class Bilingual(str):

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from .errors import PackError
-from .problems import Phrase, Problem, problem
+from .problems import Phrase, Problem, os_reason, problem
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -145,7 +145,7 @@ def extract_zip(data: bytes, dest: Path, limits: ZipLimits = ZipLimits(), *, nam
         raise
     except OSError as err:  # its message would name our temporary folder: say which member, not where
         _remove(written)
-        raise UnsafeArchive(problem("io-error", (f"{name}/{info.filename}", 1, 1), reason=err.strerror or type(err).__name__)) from None
+        raise UnsafeArchive(problem("io-error", (f"{name}/{info.filename}", 1, 1), reason=os_reason(err))) from None
     except (zipfile.BadZipFile, EOFError, RuntimeError, NotImplementedError, zlib.error) as err:
         _remove(written)
         raise UnsafeArchive(problem("bad-archive", where, detail=_zip_trouble(err))) from None

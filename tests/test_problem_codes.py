@@ -209,3 +209,23 @@ def test_an_unknown_yaml_complaint_stays_as_the_parser_wrote_it():
     assert yaml_complaint("a brand new complaint").in_lang("zh") == "a brand new complaint"
     # a construct kg does not know keeps the parser's words for it; the complaint it knows is in Chinese
     assert yaml_complaint("while parsing a gizmo: found unexpected end of stream").in_lang("zh") == "while parsing a gizmo: 文件意外结束"
+
+
+def test_the_systems_common_reasons_are_said_in_chinese_and_the_json_keeps_its_words(tmp_path, monkeypatch, capsys):
+    import os
+
+    (tmp_path / "a.yaml").write_text("- {id: a, name: A, kind: concept, summary: S.}\n", encoding="utf-8")
+    real_open = os.open
+
+    def refusing_open(path, *args, **kwargs):  # the tests run as root, which no file mode refuses
+        if str(path).endswith("a.yaml"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refusing_open)
+    main(["check", "--no-cache", "--lang", "zh", "--graph", str(tmp_path)])
+    assert "错误 io-error:无法读取:没有读取权限" in capsys.readouterr().out
+    main(["check", "--no-cache", "--json", "--graph", str(tmp_path)])
+    (record,) = json.loads(capsys.readouterr().out)["problems"]
+    assert record["message"] == "cannot be read: Permission denied"
+    assert record["fields"] == {"reason": "Permission denied", "reason_zh": "没有读取权限"}

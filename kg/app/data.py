@@ -18,6 +18,7 @@ from kg.errors import KgError, PackError
 from kg.export import EXPORTERS, select_nodes
 from kg.learner import open_store
 from kg.pack import Limits
+from kg.problems import os_reason
 from kg.queries import connect, study_order
 from kg.quiz import make_quiz
 from kg.schema import section_key
@@ -68,10 +69,12 @@ def load_failure(shown: str, err: BaseException) -> KgError:
 
     >>> print(load_failure("mine.zip", MemoryError()).message_in("zh"))
     mine.zip:无法载入概念包(MemoryError)
+    >>> print(load_failure("mine.zip", PermissionError(13, "Permission denied")).message_in("zh"))
+    mine.zip:无法载入概念包(没有读取权限)
     """
     if isinstance(err, KgError):
         return err
-    reason = getattr(err, "strerror", None) or type(err).__name__
+    reason = os_reason(err) if isinstance(err, OSError) else type(err).__name__
     return PackError(key="error_pack_unloadable", name=shown, reason=reason)
 
 
