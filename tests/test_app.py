@@ -332,6 +332,8 @@ def test_a_refused_zip_upload_is_said_in_chinese_in_chinese_mode(small_dir):
     # the sidebar and the Checks tab: the upload's own name, the member as written, the rest in Chinese
     assert any(e.startswith("无法打开上传的概念包:我的包.zip: 压缩包成员 '../escape.yaml' 会被写到概念包文件夹之外") for e in errors), errors
     assert not any("outside" in e or "could not" in e for e in errors), errors
+    hints = [c.value.replace("\\", "").replace("\u2060", "") for c in at.caption]
+    assert any(h.startswith("压缩包的内容均未解压:请用相对路径") for h in hints), hints  # the Checks tab gives the fix too
     at.radio(key="lang").set_value("en")
     ok(at.run())
     assert any("我的包.zip: '../escape.yaml' would be written outside the pack folder" in e.value.replace("\\", "") for e in at.error)

@@ -17,6 +17,9 @@ def checks_ui(pack, load_error: str) -> None:
     """Every problem of the pack as one readable entry: severity, code, file:line, message and hint in full."""
     if load_error:
         st.error(md(load_error))
+        refusal = getattr(load_error, "problem", None)  # a refused zip: its problem record, with the usual fix
+        if refusal is not None:
+            st.caption(md(refusal.hint_in(st.session_state.lang)))
     if pack is None:
         return
     counts = count_by_severity(pack.problems)
