@@ -39,6 +39,7 @@ pack, pack_key = opened.pack, opened.key
 # The session's view: from the URL on its first run, kept valid for the pack, the learner's profile loaded.
 begin_run()  # a browser's first run stops after its first graph (kg.app.components.draw)
 init_state(pack)
+st.set_page_config(page_title=w("title"))  # the browser tab's title, in the session's language
 if pack is not None:
     reconcile(pack, pack_key)
     ensure_profile(pack)

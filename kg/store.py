@@ -266,19 +266,18 @@ def _schema_version(shown: Callable[[], str], names: set[str], versions: Callabl
     if not names:
         return None
     if "kg_schema" not in names:
-        raise StoreError(f"{shown()} holds tables but is not a kg progress database; it was left untouched")
+        raise StoreError(key="error_store_foreign", path=shown())
     found = versions()
     if len(found) != 1 or not isinstance(found[0], int):
-        raise StoreError(f"{shown()}: the schema version record is damaged; the database was left untouched")
+        raise StoreError(key="error_store_version_damaged", path=shown())
     if found[0] > SCHEMA_VERSION:
-        raise StoreError(f"{shown()} was written by a newer kg (schema {found[0]}, this kg knows {SCHEMA_VERSION}); "
-                         "upgrade kg instead")
+        raise StoreError(key="error_store_newer", path=shown(), found=found[0], known=SCHEMA_VERSION)
     return found[0]
 
 
 def _check_integrity(path: Path, verdict) -> None:
     if verdict != "ok":
-        raise StoreError(f"{path} is damaged ({verdict}); it was left untouched")
+        raise StoreError(key="error_store_damaged", path=str(path), verdict=verdict)
 
 
 class _SqliteReader:
@@ -399,15 +398,14 @@ class Store:
         if self.path is None or not self.path.exists():
             return
         if not self.path.is_file():
-            raise StoreError(f"the progress database {self.path} is not a regular file")
+            raise StoreError(key="error_store_not_file", path=str(self.path))
         try:
             with open(self.path, "rb") as stream:
                 head = stream.read(16)
         except OSError as err:
             raise StoreError(f"cannot read the progress database {self.path}: {err.strerror or err}") from None
         if head and head != b"SQLite format 3\x00":
-            raise StoreError(f"{self.path} is not an SQLite database (corrupt or another file); "
-                             "it was left untouched: move it away or give another --db")
+            raise StoreError(key="error_store_not_sqlite", path=str(self.path))
 
     def _absent(self) -> bool:
         """True for an SQLite database that does not exist yet: every read of it is empty."""

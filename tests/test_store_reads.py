@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -215,6 +216,14 @@ def test_a_bad_file_is_the_same_clear_error_either_way(tmp_path, case):
     assert messages[0] == messages[1]
     assert MESSAGES.get(case, "") in messages[0]
     assert str(path) in messages[0]
+    if case in ZH_MESSAGES:  # what the app shows in 中文 mode: the same refusal in Chinese
+        said = info.value.message_in("zh")
+        assert ZH_MESSAGES[case] in said and str(path) in said and not re.search(r"[a-z]{4,}", re.sub(r"\S*progress\.db", "", said)), said
+
+
+#: The refusals of files that are not kg's progress database, as the app says them in 中文 mode.
+ZH_MESSAGES = {"text": "不是 SQLite 数据库", "not kg's": "不是 kg 的学习进度数据库", "newer kg": "更新版本的 kg",
+               "two version records": "版本记录已损坏", "a folder": "不是普通文件"}
 
 
 @pytest.mark.parametrize("case", sorted(BAD))
