@@ -300,3 +300,20 @@ def write_hostile_pack(folder: Path, extra_bad_concept: bool = True) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "hostile.yaml").write_text(hostile_yaml(extra_bad_concept), encoding="utf-8")
     return folder
+
+
+def damage_a_store_page(path: Path) -> None:
+    """A kg progress database at ``path`` with a page in the middle overwritten: a header SQLite accepts,
+    content its integrity check refuses."""
+    import sqlite3
+
+    from kg.store import Store
+
+    store = Store(str(path))
+    store.mark("ada", [f"c{i}" for i in range(400)], "known")
+    store.close()
+    with sqlite3.connect(path) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    data = bytearray(path.read_bytes())
+    data[4096 * 2: 4096 * 3] = b"\x07" * 4096  # a page in the middle
+    path.write_bytes(bytes(data))

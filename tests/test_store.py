@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import json
 import multiprocessing
-import sqlite3
 
 import pytest
 from sqlalchemy import create_engine
 
 from kg.store import (SCHEMA_VERSION, Answer, ProgressFileError, Store, StoreError, default_url, normalise_url,
                       parse_progress, read_progress_file)
+from kgtest import damage_a_store_page
 from store_fixtures import postgres_server, store_url  # noqa: F401  (fixtures)
 
 
@@ -153,17 +153,11 @@ def test_a_corrupt_file_is_a_clear_error_and_never_overwritten(tmp_path, content
 
 def test_a_damaged_page_is_reported(tmp_path):
     path = tmp_path / "progress.db"
-    store = Store(str(path))
-    store.mark("ada", [f"c{i}" for i in range(400)], "known")
-    store.close()
-    with sqlite3.connect(path) as connection:
-        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    data = bytearray(path.read_bytes())
-    data[4096 * 2: 4096 * 3] = b"\x07" * 4096  # a page in the middle
-    path.write_bytes(bytes(data))
+    damage_a_store_page(path)
+    damaged = path.read_bytes()
     with pytest.raises(StoreError):
         Store(str(path)).known("ada")
-    assert path.read_bytes() == bytes(data)
+    assert path.read_bytes() == damaged
 
 
 def _writer(url: str, number: int, count: int) -> None:

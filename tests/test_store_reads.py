@@ -19,6 +19,7 @@ from kg.cli import main
 from kg.learner import known_ids, orphans, target_ids
 from kg.pack import load_pack
 from kg.store import LAYOUT, READS, SCHEMA_VERSION, STATES, Answer, Store, StoreError
+from kgtest import damage_a_store_page
 from learner_packs import chain, concept, write_pack
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -176,17 +177,6 @@ def _two_versions(path: Path) -> None:
         connection.execute("INSERT INTO kg_schema (version) VALUES (1)")
 
 
-def _damaged_page(path: Path) -> None:
-    store = Store(str(path))
-    store.mark("ada", [f"c{i}" for i in range(400)], "known")
-    store.close()
-    with sqlite3.connect(path) as connection:
-        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    data = bytearray(path.read_bytes())
-    data[4096 * 2: 4096 * 3] = b"\x07" * 4096
-    path.write_bytes(bytes(data))
-
-
 BAD = {
     "text": lambda path: path.write_bytes(b"this is not a database at all\n" * 10),
     "sqlite header, garbage": lambda path: path.write_bytes(b"SQLite format 3\x00" + b"\xff" * 4000),
@@ -194,7 +184,7 @@ BAD = {
     "not kg's": _foreign,
     "newer kg": _newer,
     "two version records": _two_versions,
-    "damaged page": _damaged_page,
+    "damaged page": damage_a_store_page,
     "a folder": lambda path: path.mkdir(),
 }
 MESSAGES = {"not kg's": "not a kg progress database", "newer kg": "newer kg", "two version records": "damaged",
