@@ -311,7 +311,7 @@ class _SqliteReader:
         except sqlite3.Error as err:
             if connection is not None:
                 connection.close()
-            raise StoreError(f"the progress database {shown()} cannot be used: {_reason(err)}") from None
+            raise _unusable(shown(), err) from None
         except BaseException:
             if connection is not None:
                 connection.close()
@@ -336,7 +336,7 @@ class _SqliteReader:
                     return []
                 return self._connection.execute(read.sql(filters), (found[0], *filters.values())).fetchall()
         except sqlite3.Error as err:
-            raise StoreError(f"the progress database {self.shown()} cannot be used: {_reason(err)}") from None
+            raise _unusable(self.shown(), err) from None
 
     def close(self) -> None:
         with self._lock:
@@ -464,7 +464,7 @@ class Store:
                 with engine.begin() as connection:
                     self._prepare(connection)
             except SQLAlchemyError as err:
-                raise StoreError(f"the progress database {self.shown} cannot be used: {_reason(err)}") from None
+                raise _unusable(self.shown, err) from None
             self._ready = True
             self._close_reader()  # reads go through the engine from now on
         return engine.begin()
@@ -763,6 +763,11 @@ def _upsert(connection, table, values: dict, keys: list[str], update: list[str])
     else:
         statement = statement.on_conflict_do_nothing(index_elements=keys)
     connection.execute(statement)
+
+
+def _unusable(shown: str, err) -> StoreError:
+    """The database at ``shown`` failed under SQLite or SQLAlchemy (either way of reading, or a write)."""
+    return StoreError(f"the progress database {shown} cannot be used: {_reason(err)}")
 
 
 def _reason(err) -> str:
