@@ -91,7 +91,6 @@ def test_pack_text_is_only_escaped_text_and_colours_are_checked():
     svg = picture.picture_svg(data)
     root = parse(svg)  # well-formed XML: the control characters and the lone surrogate are gone
     assert not any(el.tag.endswith(("script", "image", "foreignObject")) for el in root.iter())
-    assert "http://example.com" not in svg.replace("http://www.w3.org/2000/svg", "") or "&lt;image" in svg
     (text, _) = [t.text for t in root.iter(f"{SVG}text")]
     assert text == '</text><script>alert(1)</script><image href="http://example.com/x.png"/>&amp;"\''
     colours = set(re.findall(r'(?:fill|stroke)="([^"]*)"', svg))
